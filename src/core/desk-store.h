@@ -1,0 +1,118 @@
+/* desk-store.h: the local inbox database
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "desk-types.h"
+
+G_BEGIN_DECLS
+
+#define DESK_STORE_ERROR (desk_store_error_quark ())
+
+/**
+ * DeskStoreError:
+ * @DESK_STORE_ERROR_CORRUPT: the file is not a Frontdesk database or is damaged
+ * @DESK_STORE_ERROR_LOCKED: another Frontdesk is using the file
+ * @DESK_STORE_ERROR_TOO_NEW: the file was written by a newer Frontdesk
+ * @DESK_STORE_ERROR_READ_ONLY: the file or its folder cannot be written
+ * @DESK_STORE_ERROR_FULL: the disk is full
+ * @DESK_STORE_ERROR_NOT_FOUND: the row asked for does not exist
+ * @DESK_STORE_ERROR_INVALID: the caller passed data the store refuses
+ * @DESK_STORE_ERROR_FAILED: any other SQLite failure
+ */
+typedef enum
+{
+  DESK_STORE_ERROR_CORRUPT,
+  DESK_STORE_ERROR_LOCKED,
+  DESK_STORE_ERROR_TOO_NEW,
+  DESK_STORE_ERROR_READ_ONLY,
+  DESK_STORE_ERROR_FULL,
+  DESK_STORE_ERROR_NOT_FOUND,
+  DESK_STORE_ERROR_INVALID,
+  DESK_STORE_ERROR_FAILED,
+} DeskStoreError;
+
+/* The schema version this build writes; see desk-store-schema.c. */
+#define DESK_STORE_SCHEMA_VERSION desk_store_schema_version ()
+
+#define DESK_TYPE_STORE (desk_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (DeskStore, desk_store, DESK, STORE, GObject)
+
+GQuark             desk_store_error_quark               (void);
+guint              desk_store_schema_version            (void);
+char              *desk_store_default_path              (void);
+
+DeskStore         *desk_store_open                      (const char          *path,
+                                                         GError             **error);
+void               desk_store_open_async                (const char          *path,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+DeskStore         *desk_store_open_finish               (GAsyncResult        *result,
+                                                         GError             **error);
+const char        *desk_store_get_path                  (DeskStore           *self);
+void               desk_store_close                     (DeskStore           *self);
+
+/* Accounts (never a secret: credentials live in the keyring) */
+gint64             desk_store_add_account               (DeskStore           *self,
+                                                         const DeskAccountInfo *info,
+                                                         GError             **error);
+GPtrArray         *desk_store_list_accounts             (DeskStore           *self,
+                                                         GError             **error);
+
+/* Ingest: messages and the cursor that follows them, in one transaction */
+gboolean           desk_store_ingest                    (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         GPtrArray           *messages,
+                                                         const char          *stream,
+                                                         const char          *cursor,
+                                                         guint               *n_added,
+                                                         GError             **error);
+char              *desk_store_get_cursor                (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         const char          *stream,
+                                                         GError             **error);
+
+/* Conversations */
+gboolean           desk_store_set_status                (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         DeskConversationStatus status,
+                                                         GError             **error);
+DeskConversation  *desk_store_get_conversation          (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         GError             **error);
+GPtrArray         *desk_store_list_messages             (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         GError             **error);
+
+/* Tags */
+gint64             desk_store_add_tag                   (DeskStore           *self,
+                                                         const char          *name,
+                                                         const char          *color,
+                                                         GError             **error);
+gboolean           desk_store_tag_conversation          (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         gint64               tag_id,
+                                                         gboolean             tagged,
+                                                         GError             **error);
+
+/* Inbox queries, used by DeskInboxModel (callable from any thread) */
+GArray            *desk_store_query_conversation_ids    (DeskStore           *self,
+                                                         const DeskInboxQuery *query,
+                                                         GError             **error);
+GPtrArray         *desk_store_load_conversations        (DeskStore           *self,
+                                                         const gint64        *ids,
+                                                         guint                n_ids,
+                                                         GError             **error);
+GArray            *desk_store_search_messages           (DeskStore           *self,
+                                                         const char          *text,
+                                                         guint                limit,
+                                                         GError             **error);
+
+char              *desk_store_fts_query_from_text       (const char          *text);
+
+G_END_DECLS

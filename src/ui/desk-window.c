@@ -1,0 +1,228 @@
+/* desk-window.c: the main window, an inbox of conversations
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Thin by design: it opens the store off the main thread, shows the inbox model in a list view,
+ * and shows what went wrong in words when the store cannot be opened.
+ */
+#define G_LOG_DOMAIN "desk-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "desk-inbox-row.h"
+#include "desk-window.h"
+
+struct _DeskWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkListView          *list_view;
+  AdwStatusPage        *error_page;
+
+  DeskStore            *store;
+  DeskInboxModel       *model;
+  GCancellable         *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (DeskWindow, desk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_view (DeskWindow *self)
+{
+  const char *page;
+
+  if (self->model == NULL)
+    return;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    page = "inbox";
+  else if (desk_inbox_model_get_loading (self->model))
+    page = "loading";
+  else
+    page = "empty";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+on_model_failed (DeskWindow     *self,
+                 const GError   *error,
+                 DeskInboxModel *model)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error (DeskWindow   *self,
+            const GError *error)
+{
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+  /* The description is markup: the message holds a path, which is the user's text. */
+  adw_status_page_set_description (self->error_page, escaped);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+  g_printerr ("frontdesk: %s\n", error->message);
+}
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DeskWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  self->store = desk_store_open_finish (result, &error);
+
+  if (self->store == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  self->model = desk_inbox_model_new (self->store);
+  desk_inbox_model_set_status (self->model, DESK_CONVERSATION_OPEN);
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_view), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_view), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "failed", G_CALLBACK (on_model_failed), self,
+                           G_CONNECT_SWAPPED);
+
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+
+  update_view (self);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, GTK_WIDGET (desk_inbox_row_new ()));
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  DeskInboxRow *row = DESK_INBOX_ROW (gtk_list_item_get_child (item));
+
+  desk_inbox_row_set_conversation (row, gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  DeskInboxRow *row = DESK_INBOX_ROW (gtk_list_item_get_child (item));
+
+  desk_inbox_row_set_conversation (row, NULL);
+}
+
+static void
+desk_window_constructed (GObject *object)
+{
+  DeskWindow *self = (DeskWindow *)object;
+  GtkApplication *app;
+
+  G_OBJECT_CLASS (desk_window_parent_class)->constructed (object);
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  g_return_if_fail (DESK_IS_APPLICATION (app));
+
+  desk_store_open_async (desk_application_get_database_path (DESK_APPLICATION (app)),
+                         self->cancellable, store_opened_cb, g_object_ref (self));
+}
+
+static void
+desk_window_dispose (GObject *object)
+{
+  DeskWindow *self = (DeskWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_object (&self->model);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (desk_window_parent_class)->dispose (object);
+}
+
+static void
+desk_window_class_init (DeskWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = desk_window_constructed;
+  object_class->dispose = desk_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/desk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, setup_row);
+  gtk_widget_class_bind_template_callback (widget_class, bind_row);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_row);
+}
+
+static void
+desk_window_init (DeskWindow *self)
+{
+  g_type_ensure (DESK_TYPE_INBOX_ROW);
+
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (g_strcmp0 (PROFILE, "development") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+DeskWindow *
+desk_window_new (DeskApplication *application)
+{
+  return g_object_new (DESK_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * desk_window_get_inbox_model:
+ *
+ * Returns: (transfer none) (nullable): the inbox shown, once the store is open
+ */
+DeskInboxModel *
+desk_window_get_inbox_model (DeskWindow *self)
+{
+  g_return_val_if_fail (DESK_IS_WINDOW (self), NULL);
+  return self->model;
+}
+
+/**
+ * desk_window_get_view_name:
+ *
+ * Returns: which view the window shows: "loading", "inbox", "empty" or "error"
+ */
+const char *
+desk_window_get_view_name (DeskWindow *self)
+{
+  g_return_val_if_fail (DESK_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
