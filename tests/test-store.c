@@ -1,0 +1,645 @@
+/* test-store.c: the inbox database, its migrations and its bad states
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "desk-conversation.h"
+#include "desk-store-private.h"
+#include "desk-test-util.h"
+
+/* Migrations */
+
+static void
+test_migrate_from_empty (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("empty.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskStore) store = NULL;
+  static const char *tables[] = {
+    "accounts", "contacts", "conversations", "messages", "tags", "conversation_tags",
+    "canned_responses", "canned_response_variants", "drafts", "outbox", "sync_cursors",
+    "messages_fts", "contacts_fts",
+  };
+
+  store = desk_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  desk_store_close (store);
+
+  g_assert_cmpint (desk_test_user_version (path), ==, desk_store_schema_version ());
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_true (desk_test_has_table (path, tables[i]));
+  g_assert_cmpstr (desk_test_query_text (path, "PRAGMA journal_mode"), ==, "wal");
+}
+
+/* A database left at every earlier version, with data in it, opens, is upgraded, keeps its
+ * data, and the data is found by search once the FTS tables exist. */
+static void
+test_migrate_from_each_version (void)
+{
+  guint n_migrations;
+
+  desk_store_schema_migrations (&n_migrations);
+  g_assert_cmpuint (n_migrations, ==, desk_store_schema_version ());
+
+  for (guint version = 1; version < n_migrations; version++)
+    {
+      g_autofree char *name = g_strdup_printf ("v%u.db", version);
+      g_autofree char *path = desk_test_tmp_path (name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DeskStore) store = NULL;
+      g_autoptr(GArray) hits = NULL;
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_true (desk_store_schema_migrate (db, version, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_exec (db,
+                                     "INSERT INTO accounts (id, network, remote_id, handle, created_at)"
+                                     "  VALUES (1, 'mastodon', '1', 'shop', 0);"
+                                     "INSERT INTO contacts (id, account_id, remote_id, handle, display_name)"
+                                     "  VALUES (1, 1, '7', 'ana@example.social', 'Ana Novak');"
+                                     "INSERT INTO conversations (id, account_id, contact_id, kind,"
+                                     "  remote_thread_id, last_message_at, waiting_since)"
+                                     "  VALUES (1, 1, 1, 'public', 't1', 10, 10);"
+                                     "INSERT INTO messages (account_id, conversation_id, remote_id,"
+                                     "  direction, author_contact_id, body, created_at)"
+                                     "  VALUES (1, 1, 'm1', 'in', 1, 'Do you ship to Ljubljana?', 10);",
+                                     NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+
+      store = desk_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (store);
+
+      hits = desk_store_search_messages (store, "ljubljana", 10, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (hits->len, ==, 1);
+
+      desk_store_close (store);
+      g_assert_cmpint (desk_test_user_version (path), ==, desk_store_schema_version ());
+      g_assert_cmpstr (desk_test_query_text (path, "SELECT body FROM messages"), ==,
+                       "Do you ship to Ljubljana?");
+    }
+}
+
+/* Bad states: each gives its own error, and the file stays exactly as it was. */
+
+static void
+assert_open_fails_unchanged (const char *path,
+                             int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskStore) store = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len = 0, after_len = 0;
+
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  store = desk_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, DESK_STORE_ERROR, code);
+  g_assert_cmpstr (error->message, !=, "");
+  g_test_message ("error: %s", error->message);
+
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("garbage.db");
+
+  g_assert_true (g_file_set_contents (path, "These are my notes, not a database.\n", -1, NULL));
+  assert_open_fails_unchanged (path, DESK_STORE_ERROR_CORRUPT);
+}
+
+static void
+test_damaged_database (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("damaged.db");
+  g_autoptr(DeskStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  store = desk_test_store_new_at (path);
+  desk_test_fill (store, 20, 3);
+  desk_store_close (store);
+
+  /* Checkpointed into the main file, then the schema page is overwritten. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >, 4096);
+  memset (contents + 100, 0xa5, 400);
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  g_assert_no_error (error);
+
+  assert_open_fails_unchanged (path, DESK_STORE_ERROR_CORRUPT);
+}
+
+static void
+test_too_new (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("newer.db");
+  g_autoptr(DeskStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  store = desk_test_store_new_at (path);
+  desk_test_fill (store, 3, 1);
+  desk_store_close (store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  assert_open_fails_unchanged (path, DESK_STORE_ERROR_TOO_NEW);
+  g_assert_cmpint (desk_test_user_version (path), ==, 99);
+}
+
+static void
+test_locked_by_another (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("locked.db");
+  g_autoptr(DeskStore) first = NULL;
+  g_autoptr(DeskStore) second = NULL;
+  g_autoptr(DeskStore) third = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = desk_test_store_new_at (path);
+
+  second = desk_store_open (path, &error);
+  g_assert_null (second);
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  /* Once the first Frontdesk is gone, the inbox opens again. */
+  desk_store_close (first);
+  third = desk_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (third);
+}
+
+/* A file the user may not write. Root writes anything, so the check runs as "nobody". */
+static void
+drop_root (void)
+{
+  if (getuid () == 0)
+    {
+      g_assert_cmpint (setgid (65534), ==, 0);
+      g_assert_cmpint (setuid (65534), ==, 0);
+    }
+}
+
+static void
+test_read_only_file (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ro/inbox.db");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DeskStore) store = NULL;
+
+      drop_root ();
+      store = desk_store_open (path, &error);
+      g_assert_null (store);
+      g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_READ_ONLY);
+      return;
+    }
+
+  {
+    g_autoptr(DeskStore) store = desk_test_store_new_at (path);
+    desk_test_fill (store, 3, 1);
+    desk_store_close (store);
+  }
+
+  /* The folder and the lock may be written; the database itself may not. */
+  g_assert_cmpint (g_chmod (desk_test_tmp_dir (), 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  g_assert_cmpint (g_chmod (lock, 0666), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_read_only_folder (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ro-folder/sub/inbox.db");
+  g_autofree char *sub = g_path_get_dirname (path);
+  g_autofree char *parent = g_path_get_dirname (sub);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DeskStore) store = NULL;
+
+      drop_root ();
+      store = desk_store_open (path, &error);
+      g_assert_null (store);
+      g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_READ_ONLY);
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (desk_test_tmp_dir (), 0755), ==, 0);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_assert_false (g_file_test (sub, G_FILE_TEST_EXISTS));
+}
+
+/* A full disk: the batch that does not fit is refused as a whole, with its cursor; what was
+ * stored before is intact, and once there is room again the same batch goes in. */
+static void
+test_disk_full (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  gint64 account = desk_test_add_account (store, "bluesky");
+  char *page_count;
+  g_autofree char *limit = NULL;
+  guint added = 0;
+
+  g_ptr_array_add (batch, desk_test_message ("first", "t1", DESK_DIRECTION_IN, 1000, "Hello"));
+  g_assert_true (desk_store_ingest (store, account, batch, "notifications", "c1", &added, &error));
+  g_assert_no_error (error);
+  g_ptr_array_set_size (batch, 0);
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("big%u", i);
+      g_autofree char *thread = g_strdup_printf ("thread%u", i);
+      g_autofree char *text = g_strnfill (2000, 'x');
+
+      g_ptr_array_add (batch, desk_test_message (id, thread, DESK_DIRECTION_IN, 2000 + i, text));
+    }
+
+  page_count = desk_test_store_query_text (store, "PRAGMA page_count");
+  limit = g_strdup_printf ("PRAGMA max_page_count = %s", page_count);
+  g_free (page_count);
+  g_free (desk_test_store_query_text (store, limit));
+
+  g_assert_false (desk_store_ingest (store, account, batch, "notifications", "c2", &added, &error));
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_FULL);
+  g_test_message ("error: %s", error->message);
+  g_clear_error (&error);
+
+  cursor = desk_store_get_cursor (store, account, "notifications", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cursor, ==, "c1");
+  g_assert_cmpint (desk_test_store_count (store, "messages"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (store, "conversations"), ==, 1);
+
+  g_free (desk_test_store_query_text (store, "PRAGMA max_page_count = 1073741823"));
+  g_assert_true (desk_store_ingest (store, account, batch, "notifications", "c2", &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 2000);
+  g_assert_cmpint (desk_test_store_count (store, "messages"), ==, 2001);
+}
+
+/* Ingest and threading */
+
+static void
+test_ingest_dedupes (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  gint64 account = desk_test_add_account (store, "mastodon");
+  guint added = 0;
+
+  g_ptr_array_add (batch, desk_test_message ("m1", "t1", DESK_DIRECTION_IN, 1000, "Where is my order?"));
+  g_ptr_array_add (batch, desk_test_message ("m2", "t1", DESK_DIRECTION_IN, 2000, "It was #4411"));
+  g_ptr_array_add (batch, desk_test_message ("m3", "t2", DESK_DIRECTION_IN, 3000, "Do you ship to Ljubljana?"));
+  /* The same message twice in one page, as a network may send it. */
+  g_ptr_array_add (batch, desk_test_message ("m3", "t2", DESK_DIRECTION_IN, 3000, "Do you ship to Ljubljana?"));
+
+  g_assert_true (desk_store_ingest (store, account, batch, "notifications", "after-m3", &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 3);
+
+  /* Fetched again after a restart: nothing is stored twice. */
+  g_assert_true (desk_store_ingest (store, account, batch, "notifications", "after-m3", &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 0);
+
+  g_assert_cmpint (desk_test_store_count (store, "messages"), ==, 3);
+  g_assert_cmpint (desk_test_store_count (store, "conversations"), ==, 2);
+  g_assert_cmpint (desk_test_store_count (store, "contacts"), ==, 2);  /* one customer per thread */
+
+  cursor = desk_store_get_cursor (store, account, "notifications", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cursor, ==, "after-m3");
+}
+
+static void
+test_ingest_refuses_incomplete (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
+  g_autoptr(GError) error = NULL;
+  gint64 account = desk_test_add_account (store, "mastodon");
+  DeskMessage *broken;
+
+  g_ptr_array_add (batch, desk_test_message ("ok", "t1", DESK_DIRECTION_IN, 1000, "fine"));
+  broken = desk_test_message ("x", "t1", DESK_DIRECTION_IN, 1000, "no id");
+  g_clear_pointer (&broken->remote_id, g_free);
+  g_ptr_array_add (batch, broken);
+
+  g_assert_false (desk_store_ingest (store, account, batch, NULL, NULL, NULL, &error));
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  g_assert_cmpint (desk_test_store_count (store, "messages"), ==, 0);
+}
+
+static DeskConversation *
+conversation_for_thread (DeskStore  *store,
+                         const char *thread)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM conversations WHERE remote_thread_id = '%s'",
+                                          thread);
+  g_autofree char *id = desk_test_store_query_text (store, sql);
+  g_autoptr(GError) error = NULL;
+  DeskConversation *conversation;
+
+  g_assert_nonnull (id);
+  conversation = desk_store_get_conversation (store, g_ascii_strtoll (id, NULL, 10), &error);
+  g_assert_no_error (error);
+
+  return conversation;
+}
+
+static void
+ingest_one (DeskStore     *store,
+            gint64         account,
+            DeskMessage   *message)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (batch, message);
+  g_assert_true (desk_store_ingest (store, account, batch, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Who is waiting since when, and the status that follows. */
+static void
+test_threading_and_status (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  gint64 account = desk_test_add_account (store, "bluesky");
+  g_autoptr(DeskConversation) c = NULL;
+  DeskMessage *reply;
+
+  ingest_one (store, account, desk_test_message ("q1", "t", DESK_DIRECTION_IN, 1000, "Hi?"));
+  ingest_one (store, account, desk_test_message ("q2", "t", DESK_DIRECTION_IN, 2000, "Hello??"));
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_OPEN);
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 1000);
+  g_assert_cmpstr (desk_conversation_get_snippet (c), ==, "Hello??");
+  g_assert_true (desk_conversation_get_unread (c));
+  g_clear_object (&c);
+
+  /* The business answers, also when the answer came from elsewhere (no initials). */
+  reply = desk_test_message ("a1", "t", DESK_DIRECTION_OUT, 3000, "Hi! How can we help? —MJ");
+  reply->agent_initials = g_strdup ("MJ");
+  ingest_one (store, account, reply);
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_ANSWERED);
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 0);
+  g_assert_cmpstr (desk_conversation_get_answered_by (c), ==, "MJ");
+  g_clear_object (&c);
+
+  /* A customer message older than the answer, delivered late, does not reopen it. */
+  ingest_one (store, account, desk_test_message ("q0", "t", DESK_DIRECTION_IN, 2500, "late"));
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_ANSWERED);
+  g_assert_cmpstr (desk_conversation_get_snippet (c), ==, "Hi! How can we help? —MJ");
+  g_clear_object (&c);
+
+  /* A new customer message reopens it, and the clock starts from that message. */
+  ingest_one (store, account, desk_test_message ("q3", "t", DESK_DIRECTION_IN, 4000, "Still broken"));
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_OPEN);
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 4000);
+  g_clear_object (&c);
+
+  /* Closed by hand, then the customer writes again: open again. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DeskConversation) tmp = conversation_for_thread (store, "t");
+
+    g_assert_true (desk_store_set_status (store, desk_conversation_get_id (tmp),
+                                          DESK_CONVERSATION_CLOSED, &error));
+    g_assert_no_error (error);
+  }
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_CLOSED);
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 0);
+  g_clear_object (&c);
+
+  ingest_one (store, account, desk_test_message ("q4", "t", DESK_DIRECTION_IN,
+                                                 g_get_real_time () + 1000, "One more thing"));
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_OPEN);
+}
+
+static void
+test_dm_and_public_are_apart (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  gint64 account = desk_test_add_account (store, "mastodon");
+  DeskMessage *dm = desk_test_message ("d1", "same", DESK_DIRECTION_IN, 10, "private question");
+
+  dm->kind = DESK_CONVERSATION_DM;
+  ingest_one (store, account, desk_test_message ("p1", "same", DESK_DIRECTION_IN, 10, "public"));
+  ingest_one (store, account, dm);
+
+  g_assert_cmpint (desk_test_store_count (store, "conversations"), ==, 2);
+}
+
+/* Untrusted text */
+
+static void
+test_untrusted_text (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  gint64 account = desk_test_add_account (store, "telegram");
+  g_autofree char *huge = g_strnfill (DESK_MAX_TEXT_BYTES + 5000, 'a');
+  g_autofree char *body = NULL;
+  g_autofree char *length = NULL;
+  DeskMessage *message;
+
+  message = desk_test_message ("bad", "t", DESK_DIRECTION_IN, 10, "caf\xc3\xa9 \xff\xfe ok\x01\x1b[31m");
+  ingest_one (store, account, message);
+  body = desk_test_store_query_text (store, "SELECT body FROM messages WHERE remote_id = 'bad'");
+  g_assert_true (g_utf8_validate (body, -1, NULL));
+  g_assert_cmpstr (body, ==, "café \xef\xbf\xbd\xef\xbf\xbd ok[31m");
+
+  ingest_one (store, account, desk_test_message ("huge", "t2", DESK_DIRECTION_IN, 10, huge));
+  length = desk_test_store_query_text (store, "SELECT length (body) FROM messages WHERE remote_id = 'huge'");
+  g_assert_cmpint (g_ascii_strtoll (length, NULL, 10), ==, DESK_MAX_TEXT_BYTES);
+}
+
+/* Search */
+
+static void
+assert_search (DeskStore  *store,
+               const char *text,
+               guint       expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hits = desk_store_search_messages (store, text, 100, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (hits);
+  if (hits->len != expected)
+    g_error ("search “%s”: %u hits, expected %u", text, hits->len, expected);
+}
+
+static void
+test_search (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  gint64 account = desk_test_add_account (store, "mastodon");
+
+  ingest_one (store, account, desk_test_message ("1", "a", DESK_DIRECTION_IN, 1, "I want a refund for order 4411"));
+  ingest_one (store, account, desk_test_message ("2", "b", DESK_DIRECTION_IN, 2, "Когда будет доставка в Москву?"));
+  ingest_one (store, account, desk_test_message ("3", "c", DESK_DIRECTION_IN, 3, "سفارش من کی می‌رسد؟"));
+  ingest_one (store, account, desk_test_message ("4", "d", DESK_DIRECTION_IN, 4, "Ali pošiljate čevlje v Ljubljano?"));
+  ingest_one (store, account, desk_test_message ("5", "e", DESK_DIRECTION_IN, 5, "Refunds are slow 😡"));
+
+  assert_search (store, "refund", 2);        /* prefix: refund, Refunds */
+  assert_search (store, "REFU", 2);
+  assert_search (store, "refund 4411", 1);   /* every word must match */
+  assert_search (store, "доставк", 1);
+  assert_search (store, "سفارش", 1);
+  assert_search (store, "cevlje", 1);        /* diacritics folded */
+  assert_search (store, "ljubljano", 1);
+  assert_search (store, "", 0);
+  assert_search (store, "   ", 0);
+  /* FTS5 syntax typed by a user is text, never an error. */
+  assert_search (store, "\"", 0);
+  assert_search (store, "NEAR(refund", 0);     /* "NEAR" is a word like any other */
+  assert_search (store, "body:refund", 0);
+  assert_search (store, "refund OR 4411", 1);  /* "OR" is a prefix of "order" */
+  assert_search (store, "* ^ - +", 0);
+}
+
+static void
+test_fts_query_from_text (void)
+{
+  g_autofree char *a = desk_store_fts_query_from_text ("Hello, \"world\"*");
+  g_autofree char *b = desk_store_fts_query_from_text ("!!!");
+  g_autofree char *c = desk_store_fts_query_from_text ("\xff\xfeok");
+
+  g_assert_cmpstr (a, ==, "\"Hello\"* \"world\"*");
+  g_assert_null (b);
+  g_assert_cmpstr (c, ==, "\"ok\"*");
+}
+
+/* Tags and accounts */
+
+static void
+test_tags (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskConversation) c = NULL;
+  gint64 account = desk_test_add_account (store, "x");
+  gint64 complaint, feature;
+
+  ingest_one (store, account, desk_test_message ("1", "t", DESK_DIRECTION_IN, 1, "it broke"));
+
+  complaint = desk_store_add_tag (store, "complaint", "#e01b24", &error);
+  g_assert_no_error (error);
+  feature = desk_store_add_tag (store, "feature request", NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (desk_store_add_tag (store, "Complaint", NULL, &error), ==, 0);
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (desk_store_add_tag (store, "   ", NULL, &error), ==, 0);
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  c = conversation_for_thread (store, "t");
+  g_assert_true (desk_store_tag_conversation (store, desk_conversation_get_id (c), feature, TRUE, &error));
+  g_assert_true (desk_store_tag_conversation (store, desk_conversation_get_id (c), complaint, TRUE, &error));
+  g_assert_true (desk_store_tag_conversation (store, desk_conversation_get_id (c), complaint, TRUE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&c);
+
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpstrv (desk_conversation_get_tags (c),
+                    ((const char *[]) { "complaint", "feature request", NULL }));
+}
+
+static void
+test_accounts_hold_no_secret (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *columns = NULL;
+
+  desk_test_add_account (store, "bluesky");
+  desk_test_add_account (store, "mastodon");
+
+  accounts = desk_store_list_accounts (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 2);
+  g_assert_cmpstr (((DeskAccountInfo *) accounts->pdata[0])->network, ==, "bluesky");
+  g_assert_cmpstr (((DeskAccountInfo *) accounts->pdata[0])->state, ==, "ok");
+
+  columns = desk_test_store_query_text (store,
+                                        "SELECT group_concat (name) FROM pragma_table_info ('accounts')");
+  g_assert_null (strstr (columns, "token"));
+  g_assert_null (strstr (columns, "password"));
+  g_assert_null (strstr (columns, "secret"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  desk_test_init (&argc, &argv);
+
+  g_test_add_func ("/store/migrate/empty", test_migrate_from_empty);
+  g_test_add_func ("/store/migrate/each-version", test_migrate_from_each_version);
+  g_test_add_func ("/store/bad/not-a-database", test_not_a_database);
+  g_test_add_func ("/store/bad/damaged", test_damaged_database);
+  g_test_add_func ("/store/bad/too-new", test_too_new);
+  g_test_add_func ("/store/bad/locked", test_locked_by_another);
+  g_test_add_func ("/store/bad/read-only-file", test_read_only_file);
+  g_test_add_func ("/store/bad/read-only-folder", test_read_only_folder);
+  g_test_add_func ("/store/bad/disk-full", test_disk_full);
+  g_test_add_func ("/store/ingest/dedupes", test_ingest_dedupes);
+  g_test_add_func ("/store/ingest/refuses-incomplete", test_ingest_refuses_incomplete);
+  g_test_add_func ("/store/ingest/threading-and-status", test_threading_and_status);
+  g_test_add_func ("/store/ingest/dm-and-public", test_dm_and_public_are_apart);
+  g_test_add_func ("/store/ingest/untrusted-text", test_untrusted_text);
+  g_test_add_func ("/store/search/fts", test_search);
+  g_test_add_func ("/store/search/query-from-text", test_fts_query_from_text);
+  g_test_add_func ("/store/tags", test_tags);
+  g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
+
+  return g_test_run ();
+}
