@@ -152,11 +152,14 @@ static void
 desk_inbox_row_dispose (GObject *object)
 {
   DeskInboxRow *self = (DeskInboxRow *)object;
+  GtkWidget *child;
 
   g_clear_signal_handler (&self->notify_handler, self->conversation);
   g_clear_object (&self->conversation);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_INBOX_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (desk_inbox_row_parent_class)->dispose (object);
 }

@@ -134,21 +134,6 @@ unbind_row (GtkSignalListItemFactory *factory,
 }
 
 static void
-desk_window_constructed (GObject *object)
-{
-  DeskWindow *self = (DeskWindow *)object;
-  GtkApplication *app;
-
-  G_OBJECT_CLASS (desk_window_parent_class)->constructed (object);
-
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  g_return_if_fail (DESK_IS_APPLICATION (app));
-
-  desk_store_open_async (desk_application_get_database_path (DESK_APPLICATION (app)),
-                         self->cancellable, store_opened_cb, g_object_ref (self));
-}
-
-static void
 desk_window_dispose (GObject *object)
 {
   DeskWindow *self = (DeskWindow *)object;
@@ -171,7 +156,6 @@ desk_window_class_init (DeskWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = desk_window_constructed;
   object_class->dispose = desk_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/desk-window.ui");
@@ -197,10 +181,24 @@ desk_window_init (DeskWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
+/**
+ * desk_window_new:
+ * @application: the application, whose database path the window opens
+ *
+ * Returns: (transfer full): a window that opens the inbox in the background
+ */
 DeskWindow *
 desk_window_new (DeskApplication *application)
 {
-  return g_object_new (DESK_TYPE_WINDOW, "application", application, NULL);
+  DeskWindow *self;
+
+  g_return_val_if_fail (DESK_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (DESK_TYPE_WINDOW, "application", application, NULL);
+  desk_store_open_async (desk_application_get_database_path (application),
+                         self->cancellable, store_opened_cb, g_object_ref (self));
+
+  return self;
 }
 
 /**
