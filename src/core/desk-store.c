@@ -1102,26 +1102,67 @@ store_cursor (DeskStore   *self,
  *
  * Returns: %TRUE on success
  */
-gboolean
-desk_store_ingest (DeskStore   *self,
-                   gint64       account_id,
-                   GPtrArray   *messages,
-                   const char  *stream,
-                   const char  *cursor,
-                   guint       *n_added,
-                   GError     **error)
+/* Stores @messages inside the open transaction. */
+static gboolean
+ingest_locked (DeskStore   *self,
+               gint64       account_id,
+               GPtrArray   *messages,
+               guint       *n_added,
+               GError     **error)
 {
   g_autoptr(GHashTable) contacts = NULL;
   g_autoptr(GHashTable) conversations = NULL;
   GHashTableIter iter;
   gpointer value;
   guint added = 0;
-  gboolean ret = FALSE;
 
-  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (messages != NULL, FALSE);
-  g_return_val_if_fail ((stream == NULL) == (cursor == NULL), FALSE);
+  g_assert (self->in_transaction == 1);
 
+  contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const DeskMessage *message = g_ptr_array_index (messages, i);
+      TouchedConversation *conversation;
+      gint64 contact_id = 0;
+      int stored;
+
+      if (message->direction == DESK_DIRECTION_IN)
+        {
+          contact_id = ingest_contact (self, account_id, message, contacts, error);
+          if (contact_id < 0)
+            return FALSE;
+        }
+
+      conversation = ingest_conversation (self, account_id, message, contact_id, conversations,
+                                          error);
+      if (conversation == NULL)
+        return FALSE;
+
+      stored = ingest_message (self, account_id, message, conversation, contact_id, error);
+      if (stored < 0)
+        return FALSE;
+      added += stored;
+    }
+
+  g_hash_table_iter_init (&iter, conversations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      if (!settle_conversation (self, value, error))
+        return FALSE;
+    }
+
+  if (n_added != NULL)
+    *n_added = added;
+
+  return TRUE;
+}
+
+static gboolean
+check_messages (GPtrArray  *messages,
+                GError    **error)
+{
   for (guint i = 0; i < messages->len; i++)
     {
       const DeskMessage *message = g_ptr_array_index (messages, i);
@@ -1135,57 +1176,51 @@ desk_store_ingest (DeskStore   *self,
         }
     }
 
-  contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return TRUE;
+}
+
+/**
+ * desk_store_ingest:
+ * @self: a #DeskStore
+ * @account_id: the account the messages were fetched for
+ * @messages: (element-type DeskMessage): normalized messages, in any order
+ * @stream: (nullable): the sync stream the cursor belongs to
+ * @cursor: (nullable): the position to resume from once these messages are stored
+ * @n_added: (out) (optional): how many messages were new
+ * @error: a #DeskStoreError
+ *
+ * Stores @messages, threads them into conversations and saves @cursor, all in one transaction:
+ * after a crash at any instant either all of it is stored or none, and fetching the same
+ * messages again stores none twice.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+desk_store_ingest (DeskStore   *self,
+                   gint64       account_id,
+                   GPtrArray   *messages,
+                   const char  *stream,
+                   const char  *cursor,
+                   guint       *n_added,
+                   GError     **error)
+{
+  gboolean ret = FALSE;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (messages != NULL, FALSE);
+  g_return_val_if_fail ((stream == NULL) == (cursor == NULL), FALSE);
+
+  if (!check_messages (messages, error))
+    return FALSE;
 
   g_rec_mutex_lock (&self->mutex);
 
-  if (!check_open (self, error) || !begin (self, error))
-    goto out;
+  ret = check_open (self, error) &&
+        begin (self, error) &&
+        ingest_locked (self, account_id, messages, n_added, error) &&
+        (stream == NULL || store_cursor (self, account_id, stream, cursor, error)) &&
+        commit (self, error);
 
-  for (guint i = 0; i < messages->len; i++)
-    {
-      const DeskMessage *message = g_ptr_array_index (messages, i);
-      TouchedConversation *conversation;
-      gint64 contact_id = 0;
-      int stored;
-
-      if (message->direction == DESK_DIRECTION_IN)
-        {
-          contact_id = ingest_contact (self, account_id, message, contacts, error);
-          if (contact_id < 0)
-            goto out;
-        }
-
-      conversation = ingest_conversation (self, account_id, message, contact_id, conversations,
-                                          error);
-      if (conversation == NULL)
-        goto out;
-
-      stored = ingest_message (self, account_id, message, conversation, contact_id, error);
-      if (stored < 0)
-        goto out;
-      added += stored;
-    }
-
-  g_hash_table_iter_init (&iter, conversations);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      if (!settle_conversation (self, value, error))
-        goto out;
-    }
-
-  if (stream != NULL && !store_cursor (self, account_id, stream, cursor, error))
-    goto out;
-
-  if (!commit (self, error))
-    goto out;
-
-  if (n_added != NULL)
-    *n_added = added;
-  ret = TRUE;
-
-out:
   if (!ret)
     rollback (self);
   g_rec_mutex_unlock (&self->mutex);
@@ -1806,4 +1841,504 @@ out:
   g_rec_mutex_unlock (&self->mutex);
 
   return ret;
+}
+
+/* Accounts' state */
+
+/**
+ * desk_store_set_account_state:
+ * @state: "ok", "needs-sign-in" or "disabled"
+ */
+gboolean
+desk_store_set_account_state (DeskStore   *self,
+                              gint64       account_id,
+                              const char  *state,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ret = FALSE;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self, "UPDATE accounts SET state = ?2 WHERE id = ?1 AND state != ?2", error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "change an account's state");
+      goto out;
+    }
+
+  if (sqlite3_changes (self->db) > 0)
+    queue_emit (self, ACCOUNTS_CHANGED, NULL);
+  ret = TRUE;
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/**
+ * desk_store_list_open_threads:
+ *
+ * Returns: (transfer container) (element-type DeskMessage): for each open or answered
+ *   conversation of the account, most recent first, a message holding only its kind and
+ *   thread id
+ */
+GPtrArray *
+desk_store_list_open_threads (DeskStore  *self,
+                              gint64      account_id,
+                              guint       limit,
+                              GError    **error)
+{
+  g_autoptr(GPtrArray) threads = NULL;
+  sqlite3_stmt *stmt;
+  GPtrArray *ret = NULL;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "SELECT kind, remote_thread_id FROM conversations"
+                        " WHERE account_id = ?1 AND status != 'closed'"
+                        " ORDER BY last_message_at DESC LIMIT ?2",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_int (stmt, 2, limit);
+
+  threads = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DeskMessage *thread = desk_message_new ();
+
+      thread->kind = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "dm") == 0
+                       ? DESK_CONVERSATION_DM : DESK_CONVERSATION_PUBLIC;
+      thread->thread_id = column_dup (stmt, 1);
+      g_ptr_array_add (threads, thread);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    desk_store_set_error_from_sqlite (error, self->db, rc, "list open conversations");
+  else
+    ret = g_steal_pointer (&threads);
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/* The outbox */
+
+static const char * const outbox_state_names[] = { "queued", "sending", "unknown", "sent", "failed" };
+
+static DeskOutboxState
+outbox_state_from_string (const char *str)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (outbox_state_names); i++)
+    if (g_strcmp0 (str, outbox_state_names[i]) == 0)
+      return (DeskOutboxState) i;
+
+  return DESK_OUTBOX_FAILED;
+}
+
+/**
+ * desk_store_queue_reply:
+ * @conversation_id: the conversation answered
+ * @text: the final text, signature included
+ * @agent_initials: (nullable): who wrote it
+ *
+ * Puts a reply in the outbox with a fresh idempotency key, durably, before anything is sent.
+ * It answers the newest customer message of the conversation.
+ *
+ * Returns: the outbox id, or 0 with @error set
+ */
+gint64
+desk_store_queue_reply (DeskStore   *self,
+                        gint64       conversation_id,
+                        const char  *text,
+                        const char  *agent_initials,
+                        GError     **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *clean = NULL;
+  g_autofree char *stripped = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+  g_return_val_if_fail (text != NULL, 0);
+
+  clean = desk_text_sanitize (text, -1, DESK_MAX_TEXT_BYTES);
+  stripped = g_strstrip (g_strdup (clean));
+  if (stripped[0] == '\0')
+    {
+      g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID,
+                           _("The reply is empty."));
+      return 0;
+    }
+
+  key = g_uuid_string_random ();
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error) || !begin (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "INSERT INTO outbox (conversation_id, account_id, idempotency_key,"
+                        "                    reply_to_remote_id, body, is_dm, agent_initials,"
+                        "                    created_at, updated_at)"
+                        " SELECT c.id, c.account_id, ?2,"
+                        "        (SELECT m.remote_id FROM messages m"
+                        "          WHERE m.conversation_id = c.id AND m.direction = 'in'"
+                        "          ORDER BY m.created_at DESC, m.id DESC LIMIT 1),"
+                        "        ?3, c.kind = 'dm', ?4, ?5, ?5"
+                        " FROM conversations c WHERE c.id = ?1"
+                        " RETURNING id",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, clean, -1, SQLITE_STATIC);
+  bind_text (stmt, 4, agent_initials, 64);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_DONE)
+    g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
+                         _("The conversation no longer exists."));
+  else if (rc != SQLITE_ROW)
+    desk_store_set_error_from_sqlite (error, self->db, rc, "queue a reply");
+  else if (!commit (self, error))
+    id = 0;
+
+out:
+  if (id == 0)
+    rollback (self);
+  g_rec_mutex_unlock (&self->mutex);
+
+  return id;
+}
+
+/**
+ * desk_store_outbox_pending:
+ *
+ * Returns: (transfer container) (element-type DeskOutgoing): the account's replies still to be
+ *   sent or checked, oldest first. Replies found in "sending" were cut short by a crash: they
+ *   are returned marked unknown, never as plainly queued.
+ */
+GPtrArray *
+desk_store_outbox_pending (DeskStore  *self,
+                           gint64      account_id,
+                           GError    **error)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  sqlite3_stmt *stmt;
+  GPtrArray *ret = NULL;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "UPDATE outbox SET state = 'unknown' WHERE account_id = ?1 AND state = 'sending'",
+                        error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "read the outbox");
+      goto out;
+    }
+
+  stmt = get_statement (self,
+                        "SELECT o.id, o.idempotency_key, o.created_at, c.kind, c.remote_thread_id,"
+                        "       o.reply_to_remote_id, m.raw_json, o.body, o.state"
+                        " FROM outbox o JOIN conversations c ON c.id = o.conversation_id"
+                        " LEFT JOIN messages m ON m.account_id = o.account_id"
+                        "                     AND m.remote_id = o.reply_to_remote_id"
+                        " WHERE o.account_id = ?1 AND o.state IN ('queued', 'unknown')"
+                        " ORDER BY o.created_at, o.id",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+
+  pending = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_outgoing_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DeskOutgoing *reply = g_new0 (DeskOutgoing, 1);
+
+      reply->outbox_id = sqlite3_column_int64 (stmt, 0);
+      reply->idempotency_key = column_dup (stmt, 1);
+      reply->created_at = sqlite3_column_int64 (stmt, 2);
+      reply->kind = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), "dm") == 0
+                      ? DESK_CONVERSATION_DM : DESK_CONVERSATION_PUBLIC;
+      reply->thread_id = column_dup (stmt, 4);
+      reply->reply_to_id = column_dup (stmt, 5);
+      reply->reply_to_raw = column_dup (stmt, 6);
+      reply->text = column_dup (stmt, 7);
+      reply->state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 8));
+      g_ptr_array_add (pending, reply);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    desk_store_set_error_from_sqlite (error, self->db, rc, "read the outbox");
+  else
+    ret = g_steal_pointer (&pending);
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+static gboolean
+outbox_update (DeskStore        *self,
+               gint64            outbox_id,
+               const char       *sql,
+               const char       *text,
+               GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = get_statement (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  bind_text (stmt, 2, text, DESK_MAX_FIELD_BYTES);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return desk_store_set_error_from_sqlite (error, self->db, rc, "update the outbox");
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
+                           "no such reply in the outbox");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * desk_store_outbox_begin_attempt:
+ *
+ * Durably marks the reply as being sent, before the network call: a crash from here on leaves
+ * it "sending", which the next start treats as "unknown".
+ */
+gboolean
+desk_store_outbox_begin_attempt (DeskStore  *self,
+                                 gint64      outbox_id,
+                                 GError    **error)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->mutex);
+  ret = check_open (self, error) &&
+        outbox_update (self, outbox_id,
+                       "UPDATE outbox SET state = 'sending', attempts = attempts + 1,"
+                       "  updated_at = ?3"
+                       " WHERE id = ?1 AND state IN ('queued', 'unknown') AND ?2 IS NULL",
+                       NULL, error);
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/**
+ * desk_store_outbox_sent:
+ * @remote_id: the posted reply's id on the network
+ *
+ * Marks the reply sent and stores it in its conversation as the business's answer, in one
+ * transaction.
+ */
+gboolean
+desk_store_outbox_sent (DeskStore   *self,
+                        gint64       outbox_id,
+                        const char  *remote_id,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
+  DeskMessage *message;
+  sqlite3_stmt *stmt;
+  gint64 account_id = 0;
+  gboolean ret = FALSE;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote_id != NULL && remote_id[0] != '\0', FALSE);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error) || !begin (self, error))
+    goto out;
+
+  if (!outbox_update (self, outbox_id,
+                      "UPDATE outbox SET state = 'sent', remote_id = ?2, last_error = NULL,"
+                      "  updated_at = ?3 WHERE id = ?1",
+                      remote_id, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "SELECT o.account_id, c.kind, c.remote_thread_id, o.reply_to_remote_id,"
+                        "       o.body, o.agent_initials"
+                        " FROM outbox o JOIN conversations c ON c.id = o.conversation_id"
+                        " WHERE o.id = ?1",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      message = desk_message_new ();
+      account_id = sqlite3_column_int64 (stmt, 0);
+      message->kind = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "dm") == 0
+                        ? DESK_CONVERSATION_DM : DESK_CONVERSATION_PUBLIC;
+      message->thread_id = column_dup (stmt, 2);
+      message->reply_to_id = column_dup (stmt, 3);
+      message->text = column_dup (stmt, 4);
+      message->agent_initials = column_dup (stmt, 5);
+      message->remote_id = g_strdup (remote_id);
+      message->direction = DESK_DIRECTION_OUT;
+      message->created_at = g_get_real_time ();
+      g_ptr_array_add (batch, message);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "read a sent reply");
+      goto out;
+    }
+
+  ret = ingest_locked (self, account_id, batch, NULL, error) && commit (self, error);
+
+out:
+  if (!ret)
+    rollback (self);
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/**
+ * desk_store_outbox_failed:
+ * @state: %DESK_OUTBOX_QUEUED (nothing was posted: retry), %DESK_OUTBOX_UNKNOWN (check the
+ *   network first) or %DESK_OUTBOX_FAILED (refused for good)
+ * @message: what went wrong, for the user
+ */
+gboolean
+desk_store_outbox_failed (DeskStore        *self,
+                          gint64            outbox_id,
+                          DeskOutboxState   state,
+                          const char       *message,
+                          GError          **error)
+{
+  g_autofree char *sql = NULL;
+  gboolean ret;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (state == DESK_OUTBOX_QUEUED || state == DESK_OUTBOX_UNKNOWN ||
+                        state == DESK_OUTBOX_FAILED, FALSE);
+
+  sql = g_strdup_printf ("UPDATE outbox SET state = '%s', last_error = ?2, updated_at = ?3"
+                         " WHERE id = ?1 AND state != 'sent'",
+                         outbox_state_names[state]);
+
+  g_rec_mutex_lock (&self->mutex);
+  ret = check_open (self, error) && outbox_update (self, outbox_id, sql, message, error);
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+DeskOutboxState
+desk_store_outbox_get_state (DeskStore  *self,
+                             gint64      outbox_id,
+                             char      **last_error,
+                             GError    **error)
+{
+  DeskOutboxState state = DESK_OUTBOX_FAILED;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), DESK_OUTBOX_FAILED);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self, "SELECT state, last_error FROM outbox WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 0));
+      if (last_error != NULL)
+        *last_error = column_dup (stmt, 1);
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
+                         "no such reply in the outbox");
+  else
+    desk_store_set_error_from_sqlite (error, self->db, rc, "read the outbox");
+  sqlite3_reset (stmt);
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return state;
 }

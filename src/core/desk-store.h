@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "desk-provider.h"
 #include "desk-types.h"
 
 G_BEGIN_DECLS
@@ -62,6 +63,42 @@ gint64             desk_store_add_account               (DeskStore           *se
                                                          const DeskAccountInfo *info,
                                                          GError             **error);
 GPtrArray         *desk_store_list_accounts             (DeskStore           *self,
+                                                         GError             **error);
+gboolean           desk_store_set_account_state         (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         const char          *state,
+                                                         GError             **error);
+
+/* Open conversations whose thread the sync engine re-reads from the network */
+GPtrArray         *desk_store_list_open_threads         (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         guint                limit,
+                                                         GError             **error);
+
+/* The outbox: a reply is stored before any network call, and leaves only once posted */
+gint64             desk_store_queue_reply               (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         const char          *text,
+                                                         const char          *agent_initials,
+                                                         GError             **error);
+GPtrArray         *desk_store_outbox_pending            (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         GError             **error);
+gboolean           desk_store_outbox_begin_attempt      (DeskStore           *self,
+                                                         gint64               outbox_id,
+                                                         GError             **error);
+gboolean           desk_store_outbox_sent               (DeskStore           *self,
+                                                         gint64               outbox_id,
+                                                         const char          *remote_id,
+                                                         GError             **error);
+gboolean           desk_store_outbox_failed             (DeskStore           *self,
+                                                         gint64               outbox_id,
+                                                         DeskOutboxState      state,
+                                                         const char          *message,
+                                                         GError             **error);
+DeskOutboxState    desk_store_outbox_get_state          (DeskStore           *self,
+                                                         gint64               outbox_id,
+                                                         char               **last_error,
                                                          GError             **error);
 
 /* Ingest: messages and the cursor that follows them, in one transaction */

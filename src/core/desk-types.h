@@ -29,6 +29,25 @@ typedef enum
   DESK_CONVERSATION_CLOSED,
 } DeskConversationStatus;
 
+/**
+ * DeskOutboxState:
+ * @DESK_OUTBOX_QUEUED: waiting to be sent (first time, or again after a failure that
+ *   certainly posted nothing)
+ * @DESK_OUTBOX_SENDING: an attempt is under way; found at start-up it means the attempt
+ *   was cut short and is treated as %DESK_OUTBOX_UNKNOWN
+ * @DESK_OUTBOX_UNKNOWN: an attempt may have posted it: check the network before sending again
+ * @DESK_OUTBOX_SENT: posted
+ * @DESK_OUTBOX_FAILED: refused for good; shown with its error, to be edited or retried
+ */
+typedef enum
+{
+  DESK_OUTBOX_QUEUED,
+  DESK_OUTBOX_SENDING,
+  DESK_OUTBOX_UNKNOWN,
+  DESK_OUTBOX_SENT,
+  DESK_OUTBOX_FAILED,
+} DeskOutboxState;
+
 typedef enum
 {
   DESK_INBOX_SORT_WAITING_LONGEST,
