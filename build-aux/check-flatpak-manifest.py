@@ -209,9 +209,11 @@ def check_manifest(path, args):
         print('skip: %s: flatpak-builder is not installed, --show-manifest not run' % name)
     else:
         env = dict(os.environ, G_DEBUG='fatal-warnings')
-        proc = subprocess.run([flatpak_builder, '--show-manifest', path], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True)
+        # It makes a .flatpak-builder state folder in its working directory: use a throw-away one.
+        with tempfile.TemporaryDirectory(prefix='frontdesk-flatpak-builder-') as workdir:
+            proc = subprocess.run([flatpak_builder, '--show-manifest', path], env=env, cwd=workdir,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True)
         if proc.returncode != 0 or proc.stderr.strip():
             check.fail('flatpak-builder --show-manifest failed (%d):\n%s'
                        % (proc.returncode, proc.stderr))
