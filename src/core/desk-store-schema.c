@@ -168,6 +168,10 @@ static const char * const migrations[] = {
   "    VALUES (new.id, new.display_name, new.handle);"
   "END;"
   "INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild');",
+
+  /* 3: when the sync engine last re-read a conversation's thread on the network, so that
+   *    every open conversation gets its turn */
+  "ALTER TABLE conversations ADD COLUMN checked_at INTEGER;",
 };
 
 const char * const *

@@ -1894,10 +1894,14 @@ out:
 
 /**
  * desk_store_list_open_threads:
+ * @limit: how many to take
  *
- * Returns: (transfer container) (element-type DeskMessage): for each open or answered
- *   conversation of the account, most recent first, a message holding only its kind and
- *   thread id
+ * Takes the open or answered conversations of the account whose thread was re-read longest
+ * ago (never-read first, then the most recently active), and notes them as read now, so that
+ * successive passes go round all of them.
+ *
+ * Returns: (transfer container) (element-type DeskMessage): for each, a message holding only its
+ *   kind and thread id
  */
 GPtrArray *
 desk_store_list_open_threads (DeskStore  *self,
@@ -1918,15 +1922,20 @@ desk_store_list_open_threads (DeskStore  *self,
     goto out;
 
   stmt = get_statement (self,
-                        "SELECT kind, remote_thread_id FROM conversations"
-                        " WHERE account_id = ?1 AND status != 'closed'"
-                        " ORDER BY last_message_at DESC LIMIT ?2",
+                        "UPDATE conversations SET checked_at = ?3"
+                        " WHERE id IN (SELECT id FROM conversations"
+                        "              WHERE account_id = ?1 AND status != 'closed'"
+                        "              ORDER BY checked_at IS NOT NULL, checked_at,"
+                        "                       last_message_at DESC"
+                        "              LIMIT ?2)"
+                        " RETURNING kind, remote_thread_id",
                         error);
   if (stmt == NULL)
     goto out;
 
   sqlite3_bind_int64 (stmt, 1, account_id);
   sqlite3_bind_int (stmt, 2, limit);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
 
   threads = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

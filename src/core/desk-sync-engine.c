@@ -26,7 +26,7 @@
 #include "desk-sync-engine.h"
 
 #define MAX_PAGES_PER_PASS   200
-#define THREADS_PER_PASS     20
+#define THREADS_PER_PASS     50   /* a pass a minute stays far under the rate limits */
 #define MAX_BACKOFF          (15 * 60 * G_USEC_PER_SEC)
 #define MIN_BACKOFF          (5 * G_USEC_PER_SEC)
 

@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "desk-application.h"
+#include "desk-providers.h"
+#include "desk-sync-engine.h"
 #include "desk-window.h"
 
 struct _DeskApplication
@@ -23,6 +25,8 @@ G_DEFINE_FINAL_TYPE (DeskApplication, desk_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Open the inbox database at PATH instead of the default one"), N_("PATH") },
+  { "sync-once", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Sync every account once, without a window, and quit"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"), NULL },
   { NULL }
 };
@@ -56,6 +60,36 @@ desk_application_get_database_path (DeskApplication *self)
   return self->database_path;
 }
 
+/* `frontdesk --sync-once`: one pass over every account, progress and errors on stderr.
+ * Exit status 0 when every account synced, 1 when one failed, 2 when the inbox cannot open. */
+static int
+sync_once (DeskApplication *self)
+{
+  g_autoptr(DeskStore) store = NULL;
+  g_autoptr(DeskSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  DeskSyncStats stats;
+  gboolean ok;
+
+  store = desk_store_open (desk_application_get_database_path (self), &error);
+  if (store == NULL)
+    {
+      g_printerr ("frontdesk: %s\n", error->message);
+      return 2;
+    }
+
+  engine = desk_sync_engine_new (store, desk_providers_create);
+  desk_sync_engine_set_verbose (engine, TRUE);
+  ok = desk_sync_engine_run_once (engine, &stats, NULL, &error);
+
+  g_printerr (_("frontdesk: %u accounts synced, %u failed; %u new messages, %u replies sent, "
+                "%u replies failed, %u requests\n"),
+              stats.accounts - stats.accounts_failed, stats.accounts_failed,
+              stats.messages_added, stats.replies_sent, stats.replies_failed, stats.requests);
+
+  return ok ? 0 : 1;
+}
+
 static int
 desk_application_handle_local_options (GApplication *app,
                                        GVariantDict *options)
@@ -76,6 +110,9 @@ desk_application_handle_local_options (GApplication *app,
       g_free (self->database_path);
       self->database_path = g_file_get_path (file);
     }
+
+  if (g_variant_dict_contains (options, "sync-once"))
+    return sync_once (self);
 
   return G_APPLICATION_CLASS (desk_application_parent_class)->handle_local_options (app, options);
 }
