@@ -7,12 +7,15 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
+#include "desk-account-dialog.h"
 #include "desk-application.h"
 #include "desk-inbox-row.h"
 #include "desk-store-private.h"
 #include "desk-test-util.h"
 #include "desk-window.h"
+#include "fake-bluesky.h"
 
 typedef void (*CheckFunc) (DeskApplication *app,
                            DeskWindow      *window);
@@ -245,6 +248,111 @@ test_inbox_row_alone (void)
   g_object_unref (row);
 }
 
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      if (title == NULL)
+        return widget;
+      if (ADW_IS_PREFERENCES_ROW (widget) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static FakeBluesky *fake;
+
+static gboolean
+inbox_has_one (gpointer data)
+{
+  DeskInboxModel *model = desk_window_get_inbox_model (data);
+
+  return model != NULL && g_list_model_get_n_items (G_LIST_MODEL (model)) == 1;
+}
+
+/* A user adds a Bluesky account in the dialog; the customer's mention reaches the inbox. */
+static void
+check_add_account (DeskApplication *app,
+                   DeskWindow      *window)
+{
+  GtkWindow *dialog;
+  GtkWidget *row;
+
+  g_assert_cmpstr (desk_window_get_view_name (window), ==, "empty");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL);
+  desk_test_wait_until (has_toplevel_of_type, GSIZE_TO_POINTER (DESK_TYPE_ACCOUNT_DIALOG));
+  dialog = toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG);
+
+  /* A wrong password first: the dialog says so and stays. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Handle")),
+                         "@shop-biz.test");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, "App Password")),
+                         "wrong");
+  row = find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Server");
+  gtk_editable_set_text (GTK_EDITABLE (row), fake_bluesky_get_url (fake));
+  g_signal_emit_by_name (row, "entry-activated");
+
+  while (find_widget (GTK_WIDGET (dialog), GTK_TYPE_LABEL, NULL) != NULL &&
+         !gtk_widget_get_sensitive (row))
+    g_main_context_iteration (NULL, TRUE);
+  while (toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG) != NULL && !gtk_widget_get_sensitive (row))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG));
+
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, "App Password")),
+                         "abcd-efgh-ijkl-mnop");
+  g_signal_emit_by_name (row, "entry-activated");
+
+  desk_test_wait_until (inbox_has_one, window);
+  g_assert_null (toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG));
+}
+
+static void
+test_add_account (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ui-add-account/inbox.db");
+  const char *customer;
+
+  fake = fake_bluesky_new ("shop-biz.test", "abcd-efgh-ijkl-mnop");
+  customer = fake_bluesky_add_customer (fake, "ana.test", "Ana Novak");
+  fake_bluesky_post (fake, customer, NULL, "@shop-biz.test do you ship to Ljubljana?", "mention");
+
+  run_app (path, check_add_account);
+
+  g_clear_pointer (&fake, fake_bluesky_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/inbox", test_inbox_with_conversations);
   g_test_add_func ("/ui/window/unreadable-database", test_unreadable_database);
   g_test_add_func ("/ui/window/secondary", test_secondary_windows);
+  g_test_add_func ("/ui/window/add-account", test_add_account);
 
   return g_test_run ();
 }

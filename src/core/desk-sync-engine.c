@@ -524,11 +524,22 @@ account_thread (gpointer data)
   return NULL;
 }
 
+static gboolean
+has_worker (DeskSyncEngine *self,
+            gint64          account_id)
+{
+  for (guint i = 0; i < self->workers->len; i++)
+    if (((AccountWorker *) g_ptr_array_index (self->workers, i))->account_id == account_id)
+      return TRUE;
+
+  return FALSE;
+}
+
 /**
  * desk_sync_engine_start:
  *
- * Starts a worker thread for every account in the store. Messages land in the store, whose
- * signals tell the UI.
+ * Starts a worker thread for every account in the store that has none yet: call it again
+ * after an account was added. Messages land in the store, whose signals tell the UI.
  */
 void
 desk_sync_engine_start (DeskSyncEngine *self)
@@ -538,9 +549,6 @@ desk_sync_engine_start (DeskSyncEngine *self)
 
   g_return_if_fail (DESK_IS_SYNC_ENGINE (self));
 
-  if (self->workers->len > 0)
-    return;
-
   accounts = desk_store_list_accounts (self->store, &error);
   if (accounts == NULL)
     {
@@ -548,7 +556,8 @@ desk_sync_engine_start (DeskSyncEngine *self)
       return;
     }
 
-  g_cancellable_reset (self->cancellable);
+  if (self->workers->len == 0)
+    g_cancellable_reset (self->cancellable);
 
   for (guint i = 0; i < accounts->len; i++)
     {
@@ -556,7 +565,7 @@ desk_sync_engine_start (DeskSyncEngine *self)
       AccountWorker *worker;
       g_autofree char *name = NULL;
 
-      if (g_strcmp0 (account->state, "disabled") == 0)
+      if (g_strcmp0 (account->state, "disabled") == 0 || has_worker (self, account->id))
         continue;
 
       worker = g_new0 (AccountWorker, 1);

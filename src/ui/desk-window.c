@@ -11,7 +11,10 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-account-dialog.h"
 #include "desk-inbox-row.h"
+#include "desk-providers.h"
+#include "desk-sync-engine.h"
 #include "desk-window.h"
 
 struct _DeskWindow
@@ -26,6 +29,7 @@ struct _DeskWindow
 
   DeskStore            *store;
   DeskInboxModel       *model;
+  DeskSyncEngine       *engine;
   GCancellable         *cancellable;
 };
 
@@ -64,7 +68,10 @@ static void
 show_error (DeskWindow   *self,
             const GError *error)
 {
-  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *text = g_strdup_printf (_("%s\n\nInbox file: %s"), error->message,
+                                           desk_application_get_database_path (DESK_APPLICATION (app)));
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
 
   /* The description is markup: the message holds a path, which is the user's text. */
   adw_status_page_set_description (self->error_page, escaped);
@@ -102,7 +109,58 @@ store_opened_cb (GObject      *object,
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", TRUE);
+
+  /* Background sync: a worker thread per account; FRONTDESK_NO_SYNC=1 turns it off for
+   * screenshots and benchmarks. */
+  if (g_getenv ("FRONTDESK_NO_SYNC") == NULL)
+    {
+      self->engine = desk_sync_engine_new (self->store, desk_providers_create);
+      desk_sync_engine_start (self->engine);
+    }
+
   update_view (self);
+}
+
+static void
+on_account_added (DeskWindow        *self,
+                  gint64             account_id,
+                  DeskAccountDialog *dialog)
+{
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (self->store, NULL);
+  AdwToast *toast;
+
+  if (self->engine != NULL)
+    desk_sync_engine_start (self->engine);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      DeskAccountInfo *account = g_ptr_array_index (accounts, i);
+
+      if (account->id == account_id)
+        {
+          g_autofree char *title = g_strdup_printf (_("Signed in as %s"), account->handle);
+
+          toast = adw_toast_new (title);
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
+        }
+    }
+}
+
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  DeskAccountDialog *dialog;
+
+  g_return_if_fail (self->store != NULL);
+
+  dialog = desk_account_dialog_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -139,6 +197,9 @@ desk_window_dispose (GObject *object)
   DeskWindow *self = (DeskWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->engine != NULL)
+    desk_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->model);
@@ -166,6 +227,8 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, setup_row);
   gtk_widget_class_bind_template_callback (widget_class, bind_row);
   gtk_widget_class_bind_template_callback (widget_class, unbind_row);
+
+  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
 }
 
 static void
@@ -176,6 +239,7 @@ desk_window_init (DeskWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", FALSE);
 
   if (g_strcmp0 (PROFILE, "development") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
