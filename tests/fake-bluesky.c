@@ -48,6 +48,26 @@ typedef struct
   guint  serial;
 } Notification;
 
+typedef struct
+{
+  char   *id;
+  char   *convo_id;
+  char   *sender;
+  char   *text;
+  gint64  sent_at;
+  guint   rev;
+} ChatMessage;
+
+static void
+chat_message_free (ChatMessage *message)
+{
+  g_free (message->id);
+  g_free (message->convo_id);
+  g_free (message->sender);
+  g_free (message->text);
+  g_free (message);
+}
+
 struct _FakeBluesky
 {
   GMutex        mutex;
@@ -67,6 +87,8 @@ struct _FakeBluesky
   GPtrArray    *actors;          /* Actor */
   GPtrArray    *posts;           /* Post, oldest first */
   GPtrArray    *notifications;   /* Notification, oldest first */
+  GPtrArray    *chat;            /* ChatMessage, oldest first; a convo id is "convo-<customer did>" */
+  gboolean      no_dm_access;
   guint         serial;
   gint64        clock;           /* µs; advances one second per post */
 
@@ -454,6 +476,191 @@ handle_list_notifications (FakeBluesky       *self,
 }
 
 static void
+add_chat_message_view (FakeBluesky *self,
+                       JsonBuilder *b,
+                       ChatMessage *m)
+{
+  g_autofree char *sent = iso_time (m->sent_at);
+  g_autofree char *rev = g_strdup_printf ("%010u", m->rev);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "$type");
+  json_builder_add_string_value (b, "chat.bsky.convo.defs#messageView");
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, m->id);
+  json_builder_set_member_name (b, "rev");
+  json_builder_add_string_value (b, rev);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, m->text);
+  json_builder_set_member_name (b, "sender");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "did");
+  json_builder_add_string_value (b, m->sender);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "sentAt");
+  json_builder_add_string_value (b, sent);
+  json_builder_end_object (b);
+}
+
+static ChatMessage *
+add_chat (FakeBluesky *self,
+          const char  *convo_id,
+          const char  *sender,
+          const char  *text)
+{
+  ChatMessage *m = g_new0 (ChatMessage, 1);
+
+  self->clock += G_USEC_PER_SEC;
+  m->rev = ++self->serial;
+  m->id = g_strdup_printf ("msg%u", m->rev);
+  m->convo_id = g_strdup (convo_id);
+  m->sender = g_strdup (sender);
+  m->text = g_strdup (text);
+  m->sent_at = self->clock;
+  g_ptr_array_add (self->chat, m);
+
+  return m;
+}
+
+static void
+handle_chat (FakeBluesky       *self,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query)
+{
+  const char *proxy = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "atproto-proxy");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (g_strcmp0 (proxy, "did:web:api.bsky.chat#bsky_chat") != 0)
+    {
+      respond_error (msg, 400, "InvalidRequest", "chat calls need atproto-proxy");
+      return;
+    }
+  if (self->no_dm_access)
+    {
+      respond_error (msg, 400, "InvalidToken", "Bad token method");
+      return;
+    }
+
+  if (g_str_has_suffix (path, "getLog"))
+    {
+      const char *cursor = query ? g_hash_table_lookup (query, "cursor") : NULL;
+      guint after = cursor ? (guint) g_ascii_strtoull (cursor, NULL, 10) : 0;
+      guint last = after;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "logs");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < self->chat->len; i++)
+        {
+          ChatMessage *m = g_ptr_array_index (self->chat, i);
+          g_autofree char *rev = NULL;
+
+          if (m->rev <= after)
+            continue;
+          rev = g_strdup_printf ("%010u", m->rev);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "$type");
+          json_builder_add_string_value (b, "chat.bsky.convo.defs#logCreateMessage");
+          json_builder_set_member_name (b, "rev");
+          json_builder_add_string_value (b, rev);
+          json_builder_set_member_name (b, "convoId");
+          json_builder_add_string_value (b, m->convo_id);
+          json_builder_set_member_name (b, "message");
+          add_chat_message_view (self, b, m);
+          json_builder_end_object (b);
+          last = m->rev;
+        }
+      json_builder_end_array (b);
+      if (last > 0)
+        {
+          g_autofree char *next = g_strdup_printf ("%010u", last);
+          json_builder_set_member_name (b, "cursor");
+          json_builder_add_string_value (b, next);
+        }
+      json_builder_end_object (b);
+      respond_json (msg, 200, b);
+    }
+  else if (g_str_has_suffix (path, "listConvos"))
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "convos");
+      json_builder_begin_array (b);
+      for (guint i = 1; i < self->actors->len; i++)
+        {
+          Actor *actor = g_ptr_array_index (self->actors, i);
+          g_autofree char *id = g_strconcat ("convo-", actor->did, NULL);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, id);
+          json_builder_set_member_name (b, "rev");
+          json_builder_add_string_value (b, "0");
+          json_builder_set_member_name (b, "members");
+          json_builder_begin_array (b);
+          add_profile (b, g_ptr_array_index (self->actors, 0));
+          add_profile (b, actor);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "muted");
+          json_builder_add_boolean_value (b, FALSE);
+          json_builder_set_member_name (b, "unreadCount");
+          json_builder_add_int_value (b, 0);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      respond_json (msg, 200, b);
+    }
+  else if (g_str_has_suffix (path, "getMessages"))
+    {
+      const char *convo = query ? g_hash_table_lookup (query, "convoId") : NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "messages");
+      json_builder_begin_array (b);
+      for (guint i = self->chat->len; i > 0; i--)
+        {
+          ChatMessage *m = g_ptr_array_index (self->chat, i - 1);
+          if (g_strcmp0 (m->convo_id, convo) == 0)
+            add_chat_message_view (self, b, m);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      respond_json (msg, 200, b);
+    }
+  else if (g_str_has_suffix (path, "sendMessage"))
+    {
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *input = request_object (msg, &node);
+      JsonObject *message = input && json_object_has_member (input, "message")
+                              ? json_object_get_object_member (input, "message") : NULL;
+      const char *convo = str (input, "convoId");
+      ChatMessage *m;
+
+      if (convo == NULL || str (message, "text") == NULL)
+        {
+          respond_error (msg, 400, "InvalidRequest", "convoId and message.text are required");
+          return;
+        }
+      m = add_chat (self, convo, self->business_did, str (message, "text"));
+      add_chat_message_view (self, b, m);
+      respond_json (msg, 200, b);
+    }
+  else if (g_str_has_suffix (path, "updateRead"))
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "convo");
+      json_builder_begin_object (b);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      respond_json (msg, 200, b);
+    }
+  else
+    respond_error (msg, 501, "MethodNotImplemented", path);
+}
+
+static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
                  const char        *path,
@@ -574,7 +781,9 @@ server_callback (SoupServer        *server,
       goto out;
     }
 
-  if (g_str_equal (path, "/xrpc/app.bsky.notification.listNotifications"))
+  if (g_str_has_prefix (path, "/xrpc/chat.bsky.convo."))
+    handle_chat (self, msg, path, query);
+  else if (g_str_equal (path, "/xrpc/app.bsky.notification.listNotifications"))
     handle_list_notifications (self, msg, query);
   else if (g_str_equal (path, "/xrpc/com.atproto.repo.createRecord") && g_str_equal (method, "POST"))
     {
@@ -717,6 +926,7 @@ fake_bluesky_new (const char *business_handle,
   self->posts = g_ptr_array_new_with_free_func ((GDestroyNotify) post_free);
   self->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
   self->log = g_ptr_array_new_with_free_func (g_free);
+  self->chat = g_ptr_array_new_with_free_func ((GDestroyNotify) chat_message_free);
   self->business_handle = g_strdup (business_handle);
   self->business_did = g_strdup ("did:plc:business0000000000000");
   self->password = g_strdup (password);
@@ -768,6 +978,7 @@ fake_bluesky_free (FakeBluesky *self)
   g_ptr_array_unref (self->posts);
   g_ptr_array_unref (self->notifications);
   g_ptr_array_unref (self->log);
+  g_ptr_array_unref (self->chat);
   g_free (self->url);
   g_free (self->business_did);
   g_free (self->business_handle);
@@ -988,4 +1199,51 @@ fake_bluesky_dup_refresh_token (FakeBluesky *self)
   g_mutex_unlock (&self->mutex);
 
   return ret;
+}
+
+/**
+ * fake_bluesky_send_dm:
+ * @customer_did: who writes to the business
+ *
+ * Returns: (transfer none): the conversation's id
+ */
+const char *
+fake_bluesky_send_dm (FakeBluesky *self,
+                      const char  *customer_did,
+                      const char  *text)
+{
+  ChatMessage *m;
+
+  g_mutex_lock (&self->mutex);
+  {
+    g_autofree char *convo = g_strconcat ("convo-", customer_did, NULL);
+    m = add_chat (self, convo, customer_did, text);
+  }
+  g_mutex_unlock (&self->mutex);
+
+  return m->convo_id;
+}
+
+guint
+fake_bluesky_count_dms_by (FakeBluesky *self,
+                           const char  *did)
+{
+  guint count = 0;
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->chat->len; i++)
+    if (g_strcmp0 (((ChatMessage *) g_ptr_array_index (self->chat, i))->sender, did) == 0)
+      count++;
+  g_mutex_unlock (&self->mutex);
+
+  return count;
+}
+
+void
+fake_bluesky_set_dm_access (FakeBluesky *self,
+                            gboolean     allowed)
+{
+  g_mutex_lock (&self->mutex);
+  self->no_dm_access = !allowed;
+  g_mutex_unlock (&self->mutex);
 }

@@ -45,6 +45,13 @@ guint        fake_bluesky_get_requests     (FakeBluesky      *self);
 guint        fake_bluesky_count_requests   (FakeBluesky      *self,
                                             const char       *suffix);
 char        *fake_bluesky_dup_refresh_token (FakeBluesky     *self);
+const char  *fake_bluesky_send_dm          (FakeBluesky      *self,
+                                            const char       *customer_did,
+                                            const char       *text);
+guint        fake_bluesky_count_dms_by     (FakeBluesky      *self,
+                                            const char       *did);
+void         fake_bluesky_set_dm_access    (FakeBluesky      *self,
+                                            gboolean          allowed);
 void         fake_bluesky_kill_on          (FakeBluesky      *self,
                                             GPid              pid,
                                             const char       *path_suffix,

@@ -685,6 +685,76 @@ test_crash_during_send (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 1);
 }
 
+/* Direct messages */
+
+static void
+test_dm (Fixture       *f,
+         gconstpointer  data)
+{
+  const char *business = fake_bluesky_get_business_did (f->fake);
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *status = NULL;
+  const char *convo;
+  gint64 outbox;
+
+  convo = fake_bluesky_send_dm (f->fake, f->boris, "Здравствуйте! Можно вернуть товар?");
+  fake_bluesky_send_dm (f->fake, f->boris, "Заказ #5120");
+  assert_sync_ok (f);
+
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT kind FROM conversations WHERE remote_thread_id = '%s'", convo);
+    kind = query (f, sql);
+  }
+  g_assert_cmpstr (kind, ==, "dm");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE is_dm = 1"), ==, 2);
+  name = query (f, "SELECT display_name FROM contacts");
+  g_assert_cmpstr (name, ==, "Борис Петров");
+
+  outbox = queue_reply (f, convo, "Да, конечно. —MJ");
+  assert_sync_ok (f);
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, NULL, NULL), ==, DESK_OUTBOX_SENT);
+  g_assert_cmpuint (fake_bluesky_count_dms_by (f->fake, business), ==, 1);
+  status = status_of (f, convo);
+  g_assert_cmpstr (status, ==, "answered");
+
+  /* Our message comes back in the log: stored once. */
+  assert_sync_ok (f);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE is_dm = 1"), ==, 3);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 1);
+}
+
+static void
+test_no_dm_access (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *last_error = NULL;
+  gint64 outbox;
+  const char *convo;
+
+  convo = fake_bluesky_send_dm (f->fake, f->ana, "hello in private");
+  fake_bluesky_post (f->fake, f->ana, NULL, "@" HANDLE " hello in public", "mention");
+  fake_bluesky_set_dm_access (f->fake, FALSE);
+
+  /* Public mentions still sync; DMs are reported, not fatal. */
+  assert_sync_ok (f);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 1);
+
+  /* A DM reply cannot go out: it fails with words the user can act on. */
+  fake_bluesky_set_dm_access (f->fake, TRUE);
+  assert_sync_ok (f);
+  fake_bluesky_set_dm_access (f->fake, FALSE);
+  {
+    g_autoptr(GPtrArray) accounts = desk_store_list_accounts (f->store, NULL);
+    g_autoptr(DeskSyncEngine) engine = desk_sync_engine_new (f->store, desk_providers_create);
+
+    outbox = queue_reply (f, convo, "Sure —MJ");
+    g_assert_true (desk_sync_engine_run_once (engine, NULL, NULL, NULL));
+  }
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, &last_error, NULL), ==, DESK_OUTBOX_FAILED);
+  g_assert_nonnull (strstr (last_error, "direct messages"));
+}
+
 static void
 test_tid (void)
 {
@@ -747,6 +817,8 @@ main (int   argc,
   ADD ("revoked", test_revoked);
   ADD ("rate-limited", test_rate_limited);
   ADD ("no-secret-on-disk", test_no_secret_on_disk);
+  ADD ("dm", test_dm);
+  ADD ("no-dm-access", test_no_dm_access);
   ADD ("crash-during-sync", test_crash_during_sync);
   ADD ("crash-during-send", test_crash_during_send);
 

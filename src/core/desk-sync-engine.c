@@ -342,7 +342,16 @@ desk_sync_engine_sync_account (DeskSyncEngine  *self,
     {
       if (!fetch_stream (self, account_id, provider, streams[i], stats, &retry_after,
                          cancellable, &local_error))
-        goto failed;
+        {
+          /* Credentials without access to one stream (DMs) do not stop the others. */
+          if (g_error_matches (local_error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS))
+            {
+              report (self, "account %" G_GINT64_FORMAT ": %s", account_id, local_error->message);
+              g_clear_error (&local_error);
+              continue;
+            }
+          goto failed;
+        }
     }
 
   if (!refresh_threads (self, account_id, provider, stats, cancellable, &local_error))

@@ -42,6 +42,9 @@ struct _DeskBlueskyProvider
   GObject      parent_instance;
 
   gint64       account_id;
+  char        *chat_proxy;
+  GHashTable  *profiles;     /* DID → JSON of a chat profile, from getLog and listConvos */
+  gboolean     no_dm_access;
   char        *pds_url;
   char        *did;
   char        *handle;
@@ -55,7 +58,7 @@ static void provider_iface_init (DeskProviderInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (DeskBlueskyProvider, desk_bluesky_provider, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (DESK_TYPE_PROVIDER, provider_iface_init))
 
-static const char * const streams[] = { "notifications", NULL };
+static const char * const streams[] = { "notifications", "chat", NULL };
 
 /* Requests */
 
@@ -238,6 +241,19 @@ xrpc (DeskBlueskyProvider  *self,
 
       if (response->status >= 200 && response->status < 300)
         return g_steal_pointer (&response);
+
+      /* The PDS forwards chat calls only for app passwords allowed to read DMs; otherwise it
+       * answers 400 InvalidToken ("Bad token method"): the session itself is fine. */
+      if (proxy != NULL && response->status == 400 && g_strcmp0 (name, "InvalidToken") == 0)
+        {
+          g_autofree char *text = desk_http_error_text (response);
+
+          g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
+                       _("This app password cannot read or send direct messages. Create an app "
+                         "password with “Allow access to your direct messages” and sign in again "
+                         "(%s)."), text);
+          return NULL;
+        }
 
       if (response->status == 401 ||
           g_strcmp0 (name, "ExpiredToken") == 0 || g_strcmp0 (name, "InvalidToken") == 0 ||
@@ -522,6 +538,11 @@ out:
   return g_steal_pointer (&result);
 }
 
+static DeskFetchResult *fetch_chat (DeskBlueskyProvider  *self,
+                                    const char           *cursor,
+                                    GCancellable         *cancellable,
+                                    GError              **error);
+
 static DeskFetchResult *
 desk_bluesky_provider_fetch (DeskProvider  *provider,
                              const char    *stream,
@@ -533,10 +554,319 @@ desk_bluesky_provider_fetch (DeskProvider  *provider,
 
   if (g_strcmp0 (stream, "notifications") == 0)
     return fetch_notifications (self, cursor, cancellable, error);
+  if (g_strcmp0 (stream, "chat") == 0)
+    return fetch_chat (self, cursor, cancellable, error);
 
   g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
                "unknown stream %s", stream);
   return NULL;
+}
+
+/* Direct messages: chat.bsky.convo.* through the PDS, forwarded to the chat service */
+
+static void
+remember_profiles (DeskBlueskyProvider *self,
+                   JsonArray           *profiles)
+{
+  for (guint i = 0; profiles != NULL && i < json_array_get_length (profiles); i++)
+    {
+      JsonNode *node = json_array_get_element (profiles, i);
+      const char *did;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      did = desk_json_string (json_node_get_object (node), "did");
+      if (did != NULL && g_hash_table_size (self->profiles) < 10000)
+        g_hash_table_replace (self->profiles, g_strdup (did), json_node_ref (node));
+    }
+}
+
+static gboolean
+load_convo_members (DeskBlueskyProvider  *self,
+                    GCancellable         *cancellable,
+                    GError              **error)
+{
+  g_autofree char *cursor = NULL;
+
+  /* A few pages at most: enough to name the people who wrote. */
+  for (guint page = 0; page < 5; page++)
+    {
+      g_autoptr(DeskHttpResponse) response = NULL;
+      g_autofree char *url = desk_http_url (self->pds_url, "/xrpc/chat.bsky.convo.listConvos",
+                                            "limit", "100", "cursor", cursor, NULL);
+      JsonObject *object;
+      JsonArray *convos;
+      const char *next;
+
+      response = xrpc (self, "GET", url, NULL, self->chat_proxy, cancellable, error);
+      if (response == NULL)
+        return FALSE;
+      object = response_object (response, error);
+      if (object == NULL)
+        return FALSE;
+
+      convos = desk_json_array (object, "convos");
+      for (guint i = 0; convos != NULL && i < json_array_get_length (convos); i++)
+        {
+          JsonNode *node = json_array_get_element (convos, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (node))
+            remember_profiles (self, desk_json_array (json_node_get_object (node), "members"));
+        }
+
+      next = desk_json_string (object, "cursor");
+      if (next == NULL || next[0] == '\0')
+        break;
+      g_free (cursor);
+      cursor = g_strdup (next);
+    }
+
+  return TRUE;
+}
+
+static DeskMessage *
+message_from_chat (DeskBlueskyProvider *self,
+                   const char          *convo_id,
+                   JsonNode            *node,
+                   JsonNode            *raw)
+{
+  JsonObject *view = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *id = desk_json_string (view, "id");
+  const char *text = desk_json_string (view, "text");
+  const char *sender = desk_json_string (desk_json_object (view, "sender"), "did");
+  JsonNode *profile_node;
+  JsonObject *profile = NULL;
+  DeskMessage *message;
+  gint64 sent_at = desk_json_time (view, "sentAt");
+  gint64 now = g_get_real_time ();
+
+  /* deletedMessageView has no text: nothing to answer. */
+  if (convo_id == NULL || id == NULL || text == NULL || sender == NULL)
+    return NULL;
+
+  profile_node = g_hash_table_lookup (self->profiles, sender);
+  if (profile_node != NULL)
+    profile = json_node_get_object (profile_node);
+
+  message = desk_message_new ();
+  message->remote_id = g_strconcat ("chat:", id, NULL);
+  message->thread_id = g_strdup (convo_id);
+  message->kind = DESK_CONVERSATION_DM;
+  message->direction = g_strcmp0 (sender, self->did) == 0 ? DESK_DIRECTION_OUT : DESK_DIRECTION_IN;
+  message->author_id = g_strdup (sender);
+  message->author_handle = g_strdup (desk_json_string (profile, "handle"));
+  message->author_name = g_strdup (desk_json_string (profile, "displayName"));
+  message->author_avatar_url = g_strdup (desk_json_string (profile, "avatar"));
+  message->text = g_strdup (text);
+  message->created_at = sent_at > 0 && sent_at < now + 5 * 60 * G_USEC_PER_SEC ? sent_at : now;
+  message->raw_json = desk_json_to_string (raw);
+  if (message->direction == DESK_DIRECTION_OUT)
+    message->agent_initials = desk_text_find_initials (text);
+
+  return message;
+}
+
+static DeskFetchResult *
+fetch_chat (DeskBlueskyProvider  *self,
+            const char           *cursor,
+            GCancellable         *cancellable,
+            GError              **error)
+{
+  g_autoptr(DeskFetchResult) result = desk_fetch_result_new ();
+  g_autoptr(DeskHttpResponse) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *url = NULL;
+  JsonObject *object;
+  JsonArray *logs;
+  const char *next;
+  gboolean members_loaded = FALSE;
+
+  if (self->no_dm_access)
+    return g_steal_pointer (&result);
+
+  url = desk_http_url (self->pds_url, "/xrpc/chat.bsky.convo.getLog", "cursor", cursor, NULL);
+  response = xrpc (self, "GET", url, NULL, self->chat_proxy, cancellable, &local_error);
+  if (response == NULL)
+    {
+      /* Without DM access the rest of the account still syncs; say it once. */
+      if (g_error_matches (local_error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS))
+        self->no_dm_access = TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (response->status == 400)
+    {
+      g_autofree char *text = desk_http_error_text (response);
+
+      /* The PDS refuses to forward chat calls for an app password without DM access. */
+      self->no_dm_access = TRUE;
+      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
+                   _("This app password cannot read direct messages. Create an app password with "
+                     "“Allow access to your direct messages” and sign in again (%s)."), text);
+      return NULL;
+    }
+
+  object = response_object (response, error);
+  if (object == NULL)
+    return NULL;
+
+  logs = desk_json_array (object, "logs");
+  if (logs == NULL)
+    {
+      g_set_error_literal (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_PROTOCOL,
+                           _("The Bluesky chat service sent no log."));
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (logs); i++)
+    {
+      JsonNode *node = json_array_get_element (logs, i);
+      JsonObject *entry;
+      JsonNode *message_node;
+      const char *sender;
+      DeskMessage *message;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      if (g_strcmp0 (desk_json_string (entry, "$type"), "chat.bsky.convo.defs#logCreateMessage") != 0)
+        continue;
+
+      remember_profiles (self, desk_json_array (entry, "relatedProfiles"));
+      message_node = json_object_get_member (entry, "message");
+      sender = message_node && JSON_NODE_HOLDS_OBJECT (message_node)
+                 ? desk_json_string (desk_json_object (json_node_get_object (message_node), "sender"), "did")
+                 : NULL;
+
+      /* Name the customer: ask for the conversations' members once per page if needed. */
+      if (sender != NULL && !g_hash_table_contains (self->profiles, sender) && !members_loaded)
+        {
+          members_loaded = TRUE;
+          if (!load_convo_members (self, cancellable, error))
+            return NULL;
+        }
+
+      message = message_from_chat (self, desk_json_string (entry, "convoId"), message_node, node);
+      if (message != NULL)
+        g_ptr_array_add (result->messages, message);
+    }
+
+  next = desk_json_string (object, "cursor");
+  result->cursor = g_strdup (next != NULL && next[0] != '\0' ? next : cursor);
+  result->more = json_array_get_length (logs) > 0 && next != NULL && g_strcmp0 (next, cursor) != 0;
+  result->retry_after = response->retry_after;
+
+  return g_steal_pointer (&result);
+}
+
+static char *
+find_sent_chat (DeskBlueskyProvider  *self,
+                const DeskOutgoing   *reply,
+                GCancellable         *cancellable,
+                GError              **error)
+{
+  g_autoptr(DeskHttpResponse) response = NULL;
+  g_autofree char *url = NULL;
+  JsonObject *object;
+  JsonArray *messages;
+
+  url = desk_http_url (self->pds_url, "/xrpc/chat.bsky.convo.getMessages",
+                       "convoId", reply->thread_id, "limit", "50", NULL);
+  response = xrpc (self, "GET", url, NULL, self->chat_proxy, cancellable, error);
+  if (response == NULL)
+    return NULL;
+  object = response_object (response, error);
+  if (object == NULL)
+    return NULL;
+
+  /* Chat has no idempotency key: our own message with this exact text, sent after the user
+   * pressed Send, is the one. */
+  messages = desk_json_array (object, "messages");
+  for (guint i = 0; messages != NULL && i < json_array_get_length (messages); i++)
+    {
+      JsonNode *node = json_array_get_element (messages, i);
+      JsonObject *view = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (g_strcmp0 (desk_json_string (desk_json_object (view, "sender"), "did"), self->did) == 0 &&
+          g_strcmp0 (desk_json_string (view, "text"), reply->text) == 0 &&
+          desk_json_time (view, "sentAt") >= reply->created_at - 60 * G_USEC_PER_SEC &&
+          desk_json_string (view, "id") != NULL)
+        return g_strconcat ("chat:", desk_json_string (view, "id"), NULL);
+    }
+
+  return NULL;
+}
+
+static char *
+send_chat (DeskBlueskyProvider  *self,
+           const DeskOutgoing   *reply,
+           GCancellable         *cancellable,
+           GError              **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(DeskHttpResponse) response = NULL;
+  g_autofree char *url = NULL;
+  JsonObject *object;
+  const char *id;
+
+  if (desk_text_count_graphemes (reply->text) > 1000 || strlen (reply->text) > 10000)
+    {
+      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_TOO_LONG,
+                   _("The message has %u characters; Bluesky allows %u in a direct message."),
+                   desk_text_count_graphemes (reply->text), 1000);
+      return NULL;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "convoId");
+  json_builder_add_string_value (builder, reply->thread_id);
+  json_builder_set_member_name (builder, "message");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, reply->text);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  url = desk_http_url (self->pds_url, "/xrpc/chat.bsky.convo.sendMessage", NULL);
+  response = xrpc (self, "POST", url, body, self->chat_proxy, cancellable, error);
+  if (response == NULL)
+    return NULL;
+
+  object = response->json && JSON_NODE_HOLDS_OBJECT (response->json)
+             ? json_node_get_object (response->json) : NULL;
+  id = desk_json_string (object, "id");
+
+  if (response->status != 200 || id == NULL)
+    {
+      g_autofree char *text = desk_http_error_text (response);
+
+      g_set_error (error, DESK_PROVIDER_ERROR,
+                   response->status == 200 ? DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME : DESK_PROVIDER_ERROR_REFUSED,
+                   _("Bluesky did not take the direct message: %s"), text);
+      return NULL;
+    }
+
+  /* The customer has an answer: the conversation is read up to it. Best effort. */
+  {
+    g_autoptr(JsonBuilder) read = json_builder_new ();
+    g_autoptr(JsonNode) read_body = NULL;
+    g_autoptr(DeskHttpResponse) read_response = NULL;
+    g_autofree char *read_url = desk_http_url (self->pds_url, "/xrpc/chat.bsky.convo.updateRead", NULL);
+
+    json_builder_begin_object (read);
+    json_builder_set_member_name (read, "convoId");
+    json_builder_add_string_value (read, reply->thread_id);
+    json_builder_set_member_name (read, "messageId");
+    json_builder_add_string_value (read, id);
+    json_builder_end_object (read);
+    read_body = json_builder_get_root (read);
+    read_response = xrpc (self, "POST", read_url, read_body, self->chat_proxy, cancellable, NULL);
+  }
+
+  return g_strconcat ("chat:", id, NULL);
 }
 
 /* Threads */
@@ -820,6 +1150,9 @@ desk_bluesky_provider_find_sent (DeskProvider        *provider,
   g_autoptr(DeskHttpResponse) response = NULL;
   g_autofree char *url = NULL;
 
+  if (reply->kind == DESK_CONVERSATION_DM)
+    return find_sent_chat (self, reply, cancellable, error);
+
   url = desk_http_url (self->pds_url, "/xrpc/com.atproto.repo.getRecord",
                        "repo", self->did, "collection", "app.bsky.feed.post", "rkey", rkey, NULL);
   response = xrpc (self, "GET", url, NULL, NULL, cancellable, error);
@@ -859,11 +1192,7 @@ desk_bluesky_provider_send_reply (DeskProvider        *provider,
   guint graphemes;
 
   if (reply->kind == DESK_CONVERSATION_DM)
-    {
-      g_set_error_literal (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
-                           _("Frontdesk cannot send Bluesky direct messages yet."));
-      return NULL;
-    }
+    return send_chat (self, reply, cancellable, error);
 
   graphemes = desk_text_count_graphemes (reply->text);
   if (graphemes > BLUESKY_MAX_GRAPHEMES || strlen (reply->text) > BLUESKY_MAX_BYTES)
@@ -1039,6 +1368,8 @@ desk_bluesky_provider_finalize (GObject *object)
   DeskBlueskyProvider *self = (DeskBlueskyProvider *)object;
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->profiles, g_hash_table_unref);
+  g_clear_pointer (&self->chat_proxy, g_free);
   g_clear_pointer (&self->pds_url, g_free);
   g_clear_pointer (&self->did, g_free);
   g_clear_pointer (&self->handle, g_free);
@@ -1059,6 +1390,12 @@ desk_bluesky_provider_class_init (DeskBlueskyProviderClass *klass)
 static void
 desk_bluesky_provider_init (DeskBlueskyProvider *self)
 {
+  self->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) json_node_unref);
+  /* The chat service the PDS forwards to; FRONTDESK_BLUESKY_CHAT_PROXY names another one
+   * (a self-hosted or test chat service). */
+  self->chat_proxy = g_strdup (g_getenv ("FRONTDESK_BLUESKY_CHAT_PROXY") != NULL
+                                 ? g_getenv ("FRONTDESK_BLUESKY_CHAT_PROXY") : CHAT_PROXY);
 }
 
 /**
