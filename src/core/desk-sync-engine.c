@@ -23,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "desk-credentials.h"
 #include "desk-sync-engine.h"
 
 #define MAX_PAGES_PER_PASS   200
@@ -512,9 +513,11 @@ account_thread (gpointer data)
         {
           break;
         }
-      else if (g_error_matches (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NEEDS_SIGN_IN))
+      else if (g_error_matches (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NEEDS_SIGN_IN) ||
+               (error != NULL && error->domain == DESK_CREDENTIALS_ERROR))
         {
-          /* Nothing to do until the user signs in again, which wakes us. */
+          /* Nothing to do until the user signs in again or unlocks the keyring, which wakes
+           * us: retrying on a timer would only open one unlock prompt after another. */
           g_clear_object (&provider);
           next_run = G_MAXINT64;
         }
