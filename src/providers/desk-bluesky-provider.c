@@ -813,9 +813,14 @@ send_chat (DeskBlueskyProvider  *self,
 
   if (desk_text_count_graphemes (reply->text) > 1000 || strlen (reply->text) > 10000)
     {
+      guint n = desk_text_count_graphemes (reply->text);
+
       g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_TOO_LONG,
-                   _("The message has %u characters; Bluesky allows %u in a direct message."),
-                   desk_text_count_graphemes (reply->text), 1000);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The message has %u character; Bluesky allows %u in a direct message.",
+                                "The message has %u characters; Bluesky allows %u in a direct message.",
+                                n),
+                   n, 1000);
       return NULL;
     }
 
@@ -1198,8 +1203,11 @@ desk_bluesky_provider_send_reply (DeskProvider        *provider,
   if (graphemes > BLUESKY_MAX_GRAPHEMES || strlen (reply->text) > BLUESKY_MAX_BYTES)
     {
       g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_TOO_LONG,
-                   _("The reply has %u characters; Bluesky allows %u."), graphemes,
-                   BLUESKY_MAX_GRAPHEMES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The reply has %u character; Bluesky allows %u.",
+                                "The reply has %u characters; Bluesky allows %u.",
+                                graphemes),
+                   graphemes, BLUESKY_MAX_GRAPHEMES);
       return NULL;
     }
 

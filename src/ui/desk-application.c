@@ -82,8 +82,9 @@ sync_once (DeskApplication *self)
   desk_sync_engine_set_verbose (engine, TRUE);
   ok = desk_sync_engine_run_once (engine, &stats, NULL, &error);
 
-  g_printerr (_("frontdesk: %u accounts synced, %u failed; %u new messages, %u replies sent, "
-                "%u replies failed, %u requests\n"),
+  /* A machine-readable summary for scripts and logs; the errors above are the words. */
+  g_printerr ("frontdesk: sync: accounts=%u failed=%u new-messages=%u replies-sent=%u "
+              "replies-failed=%u requests=%u\n",
               stats.accounts - stats.accounts_failed, stats.accounts_failed,
               stats.messages_added, stats.replies_sent, stats.replies_failed, stats.requests);
 
