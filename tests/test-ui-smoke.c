@@ -11,6 +11,7 @@
 
 #include "desk-account-dialog.h"
 #include "desk-application.h"
+#include "desk-bluesky-provider.h"
 #include "desk-inbox-row.h"
 #include "desk-store-private.h"
 #include "desk-test-util.h"
@@ -353,6 +354,76 @@ test_add_account (void)
   g_clear_pointer (&fake, fake_bluesky_free);
 }
 
+static gboolean
+sign_in_bar_shown (gpointer data)
+{
+  GtkWidget *revealer = find_widget (data, GTK_TYPE_REVEALER, NULL);
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+static gboolean
+sign_in_bar_hidden (gpointer data)
+{
+  return !sign_in_bar_shown (data);
+}
+
+/* An account whose session was revoked asks for signing in again, prefilled. */
+static void
+check_sign_in_again (DeskApplication *app,
+                     DeskWindow      *window)
+{
+  GtkWindow *dialog;
+  GtkWidget *handle, *password;
+
+  desk_test_wait_until (sign_in_bar_shown, window);
+
+  fake_bluesky_set_fault (fake, FAKE_BLUESKY_FAULT_NONE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in-again", NULL);
+  desk_test_wait_until (has_toplevel_of_type, GSIZE_TO_POINTER (DESK_TYPE_ACCOUNT_DIALOG));
+  dialog = toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG);
+
+  handle = find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Handle");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (handle)), ==, "shop-biz.test");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Server"))),
+                   ==, fake_bluesky_get_url (fake));
+
+  password = find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, "App Password");
+  gtk_editable_set_text (GTK_EDITABLE (password), "abcd-efgh-ijkl-mnop");
+  g_signal_emit_by_name (password, "entry-activated");
+
+  desk_test_wait_until (sign_in_bar_hidden, window);
+  desk_test_wait_until (inbox_has_one, window);
+}
+
+static void
+test_sign_in_again (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ui-sign-in-again/inbox.db");
+  g_autoptr(GError) error = NULL;
+  const char *customer;
+  gint64 account;
+
+  fake = fake_bluesky_new ("shop-biz.test", "abcd-efgh-ijkl-mnop");
+  customer = fake_bluesky_add_customer (fake, "ana.test", "Ana Novak");
+  fake_bluesky_post (fake, customer, NULL, "@shop-biz.test is the shop open on Sunday?", "mention");
+
+  {
+    g_autoptr(DeskStore) store = desk_test_store_new_at (path);
+
+    account = desk_bluesky_sign_in (store, fake_bluesky_get_url (fake), "shop-biz.test",
+                                    "abcd-efgh-ijkl-mnop", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (desk_store_set_account_state (store, account, "needs-sign-in", &error));
+    desk_store_close (store);
+  }
+  fake_bluesky_set_fault (fake, FAKE_BLUESKY_FAULT_REVOKE);
+
+  run_app (path, check_sign_in_again);
+
+  g_clear_pointer (&fake, fake_bluesky_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -371,6 +442,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/unreadable-database", test_unreadable_database);
   g_test_add_func ("/ui/window/secondary", test_secondary_windows);
   g_test_add_func ("/ui/window/add-account", test_add_account);
+  g_test_add_func ("/ui/window/sign-in-again", test_sign_in_again);
 
   return g_test_run ();
 }

@@ -218,6 +218,25 @@ desk_account_dialog_init (DeskAccountDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * desk_account_dialog_set_account:
+ *
+ * Prefills the dialog for signing in again to an account whose session ended.
+ */
+void
+desk_account_dialog_set_account (DeskAccountDialog *self,
+                                 const char        *handle,
+                                 const char        *server)
+{
+  g_return_if_fail (DESK_IS_ACCOUNT_DIALOG (self));
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Sign In Again"));
+  gtk_editable_set_text (GTK_EDITABLE (self->handle_row), handle ? handle : "");
+  if (server != NULL && server[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
 DeskAccountDialog *
 desk_account_dialog_new (GtkWindow *parent,
                          DeskStore *store)

@@ -14,7 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DeskAccountDialog, desk_account_dialog, DESK, ACCOUNT_DIALOG, AdwWindow)
 
-DeskAccountDialog *desk_account_dialog_new (GtkWindow *parent,
-                                            DeskStore *store);
+DeskAccountDialog *desk_account_dialog_new         (GtkWindow         *parent,
+                                                    DeskStore         *store);
+void               desk_account_dialog_set_account (DeskAccountDialog *self,
+                                                    const char        *handle,
+                                                    const char        *server);
 
 G_END_DECLS

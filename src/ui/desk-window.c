@@ -26,6 +26,10 @@ struct _DeskWindow
   GtkStack             *stack;
   GtkListView          *list_view;
   AdwStatusPage        *error_page;
+  GtkRevealer          *sign_in_revealer;
+  GtkLabel             *sign_in_label;
+
+  DeskAccountInfo      *needs_sign_in;   /* the first account that needs signing in again */
 
   DeskStore            *store;
   DeskInboxModel       *model;
@@ -79,6 +83,8 @@ show_error (DeskWindow   *self,
   g_printerr ("frontdesk: %s\n", error->message);
 }
 
+static void update_accounts (DeskWindow *self);
+
 static void
 store_opened_cb (GObject      *object,
                  GAsyncResult *result,
@@ -111,6 +117,10 @@ store_opened_cb (GObject      *object,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", TRUE);
 
+  g_signal_connect_object (self->store, "accounts-changed", G_CALLBACK (update_accounts), self,
+                           G_CONNECT_SWAPPED);
+  update_accounts (self);
+
   /* Background sync: a worker thread per account; FRONTDESK_NO_SYNC=1 turns it off for
    * screenshots and benchmarks. */
   if (g_getenv ("FRONTDESK_NO_SYNC") == NULL)
@@ -122,6 +132,36 @@ store_opened_cb (GObject      *object,
   update_view (self);
 }
 
+/* An account whose session ended shows a bar until the user signs in again. */
+static void
+update_accounts (DeskWindow *self)
+{
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (self->store, NULL);
+
+  g_clear_pointer (&self->needs_sign_in, desk_account_info_free);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      DeskAccountInfo *account = g_ptr_array_index (accounts, i);
+
+      if (g_strcmp0 (account->state, "needs-sign-in") == 0)
+        {
+          self->needs_sign_in = desk_account_info_copy (account);
+          break;
+        }
+    }
+
+  if (self->needs_sign_in != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The account %s needs signing in again; "
+                                                 "its messages are not syncing."),
+                                               self->needs_sign_in->handle);
+      gtk_label_set_text (self->sign_in_label, text);
+    }
+
+  gtk_revealer_set_reveal_child (self->sign_in_revealer, self->needs_sign_in != NULL);
+}
+
 static void
 on_account_added (DeskWindow        *self,
                   gint64             account_id,
@@ -131,7 +171,10 @@ on_account_added (DeskWindow        *self,
   AdwToast *toast;
 
   if (self->engine != NULL)
-    desk_sync_engine_start (self->engine);
+    {
+      desk_sync_engine_start (self->engine);
+      desk_sync_engine_wake (self->engine);  /* an account that signed in again resumes */
+    }
 
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
@@ -158,6 +201,9 @@ add_account_action (GtkWidget  *widget,
   g_return_if_fail (self->store != NULL);
 
   dialog = desk_account_dialog_new (GTK_WINDOW (self), self->store);
+  if (g_strcmp0 (action_name, "win.sign-in-again") == 0 && self->needs_sign_in != NULL)
+    desk_account_dialog_set_account (dialog, self->needs_sign_in->handle,
+                                     self->needs_sign_in->server_url);
   g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -204,6 +250,7 @@ desk_window_dispose (GObject *object)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->needs_sign_in, desk_account_info_free);
   g_clear_object (&self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
@@ -224,11 +271,14 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_label);
   gtk_widget_class_bind_template_callback (widget_class, setup_row);
   gtk_widget_class_bind_template_callback (widget_class, bind_row);
   gtk_widget_class_bind_template_callback (widget_class, unbind_row);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, add_account_action);
 }
 
 static void
