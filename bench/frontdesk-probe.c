@@ -8,8 +8,8 @@
  * the FRONTDESK_BENCH_EXIT_ON_FIRST_FRAME hook proposed in bench/README.md, then the app itself.
  *
  * It also notes, for the report, when the store was open (the list got its model), when the
- * conversation ids arrived (the model's first items-changed), which frame first showed the
- * list, and how many list rows were bound by then.
+ * conversation ids arrived (the model's first items-changed), when the list began creating
+ * rows, which frame first showed the list, and how many rows were bound by then.
  */
 #define G_LOG_DOMAIN "frontdesk-bench"
 
@@ -65,6 +65,12 @@ list_model_cb (GtkListView *list_view)
 }
 
 static void
+setup_cb (void)
+{
+  desk_bench_frame_note ("first-row-setup");
+}
+
+static void
 bind_cb (void)
 {
   desk_bench_frame_count ("rows-bound");
@@ -103,9 +109,11 @@ window_added_cb (GtkApplication *app,
   list_view = find_list_view (GTK_WIDGET (window));
   if (list_view != NULL)
     {
+      GtkListItemFactory *factory = gtk_list_view_get_factory (GTK_LIST_VIEW (list_view));
+
       g_signal_connect (list_view, "notify::model", G_CALLBACK (list_model_cb), NULL);
-      g_signal_connect_after (gtk_list_view_get_factory (GTK_LIST_VIEW (list_view)), "bind",
-                              G_CALLBACK (bind_cb), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+      g_signal_connect_after (factory, "bind", G_CALLBACK (bind_cb), NULL);
     }
 }
 
