@@ -52,8 +52,8 @@ static const struct
   { "window-created", "window created" },
   { "first-paint", "first frame" },
   { "store-open", "store open" },
-  { "ids-read", "ids read" },
   { "first-row-setup", "first row created" },
+  { "ids-read", "ids in the list" },
   { "rows-shown", "list rows shown" },
 };
 

@@ -8,8 +8,8 @@
  * the FRONTDESK_BENCH_EXIT_ON_FIRST_FRAME hook proposed in bench/README.md, then the app itself.
  *
  * It also notes, for the report, when the store was open (the list got its model), when the
- * conversation ids arrived (the model's first items-changed), when the list began creating
- * rows, which frame first showed the list, and how many rows were bound by then.
+ * list began creating rows, when it had them for the conversation ids (the model's first
+ * items-changed), which frame first showed the list, and how many rows were bound by then.
  */
 #define G_LOG_DOMAIN "frontdesk-bench"
 
@@ -42,6 +42,8 @@ inbox_shown (GtkWidget *widget)
 
 /* Milestones on the main thread, as they happen */
 
+/* Runs after the list view's own handler: the ids are read and the list has created the rows
+ * it shows for them. */
 static void
 items_changed_cb (GListModel *model,
                   guint       position,
