@@ -196,7 +196,7 @@ static const Family family_fa[] = {
 };
 
 static const char * const name_emoji[] = {
-  "☕", "🌿", "🌸", "🚲", "📚", "🎧", "🐈", "✨", "🏔️", "🇸🇮", "🌻", "🍵",
+  "☕", "🌿", "🌸", "🚲", "📚", "🎧", "🐈", "✨", "🏔️", "🌲", "🌻", "🍵",
 };
 
 /* Slot values. Cities are in the same order in every language, each in the case the templates

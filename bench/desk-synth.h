@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Bump when the generated data changes, so cached inboxes are rebuilt. */
-#define DESK_SYNTH_VERSION 1
+#define DESK_SYNTH_VERSION 2
 
 typedef struct _DeskSynth DeskSynth;
 
