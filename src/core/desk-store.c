@@ -875,11 +875,15 @@ ingest_conversation (DeskStore          *self,
   if (touched != NULL)
     return touched;
 
+  /* One statement for new and known conversations: the no-op update makes RETURNING answer
+   * for an existing row too. */
   stmt = get_statement (self,
                         "INSERT INTO conversations (account_id, contact_id, kind, remote_thread_id,"
                         "                           last_message_at)"
                         " VALUES (?1, nullif (?2, 0), ?3, ?4, ?5)"
-                        " ON CONFLICT (account_id, kind, remote_thread_id) DO NOTHING",
+                        " ON CONFLICT (account_id, kind, remote_thread_id)"
+                        "   DO UPDATE SET account_id = excluded.account_id"
+                        " RETURNING id",
                         error);
   if (stmt == NULL)
     return NULL;
@@ -891,31 +895,12 @@ ingest_conversation (DeskStore          *self,
   bind_text (stmt, 4, message->thread_id, DESK_MAX_FIELD_BYTES);
   sqlite3_bind_int64 (stmt, 5, message->created_at);
   rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      desk_store_set_error_from_sqlite (error, self->db, rc, "store a conversation");
-      return NULL;
-    }
-
-  stmt = get_statement (self,
-                        "SELECT id FROM conversations"
-                        " WHERE account_id = ?1 AND kind = ?2 AND remote_thread_id = ?3",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_text (stmt, 2, message->kind == DESK_CONVERSATION_DM ? "dm" : "public", -1,
-                     SQLITE_STATIC);
-  bind_text (stmt, 3, message->thread_id, DESK_MAX_FIELD_BYTES);
-  rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     {
-      desk_store_set_error_from_sqlite (error, self->db, rc, "find a conversation");
+      desk_store_set_error_from_sqlite (error, self->db, rc, "store a conversation");
       return NULL;
     }
 

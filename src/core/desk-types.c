@@ -157,6 +157,26 @@ desk_text_sanitize (const char *text,
   if (length < 0)
     length = strlen (text);
 
+  /* Most text is already clean and short enough: one pass to check, one copy. */
+  if ((gsize) length <= max_bytes && g_utf8_validate (text, length, NULL))
+    {
+      gboolean clean = TRUE;
+
+      for (gssize i = 0; i < length && clean; i++)
+        {
+          guchar c = (guchar) text[i];
+
+          if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c == 0)
+            clean = FALSE;
+          else if (c == 0xc2 && i + 1 < length && (guchar) text[i + 1] >= 0x80 &&
+                   (guchar) text[i + 1] <= 0x9f)
+            clean = FALSE;  /* a C1 control character */
+        }
+
+      if (clean)
+        return g_strndup (text, length);
+    }
+
   valid = g_utf8_make_valid (text, length);
   out = g_string_sized_new (MIN ((gsize) length, max_bytes) + 1);
 
