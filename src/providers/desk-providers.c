@@ -12,12 +12,14 @@
 
 #include "desk-bluesky-provider.h"
 #include "desk-providers.h"
+#include "desk-telegram-provider.h"
 
 static const struct {
   const char    *network;
   DeskProvider *(*create) (const DeskAccountInfo *account);
 } providers[] = {
   { "bluesky", desk_bluesky_provider_new },
+  { "telegram", desk_telegram_provider_new },
 };
 
 /**
