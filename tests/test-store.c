@@ -590,6 +590,18 @@ test_tags (void)
   c = conversation_for_thread (store, "t");
   g_assert_cmpstrv (desk_conversation_get_tags (c),
                     ((const char *[]) { "complaint", "feature request", NULL }));
+
+  g_assert_cmpint (desk_store_find_tag (store, "COMPLAINT", &error), ==, complaint);
+  g_assert_no_error (error);
+  g_assert_cmpint (desk_store_find_tag (store, "praise", &error), ==, 0);
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_cmpint (desk_store_find_conversation (store, account, DESK_CONVERSATION_PUBLIC, "t", &error),
+                   ==, desk_conversation_get_id (c));
+  g_assert_no_error (error);
+  g_assert_cmpint (desk_store_find_conversation (store, account, DESK_CONVERSATION_DM, "t", &error), ==, 0);
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND);
 }
 
 static void

@@ -172,6 +172,22 @@ static const char * const migrations[] = {
   /* 3: when the sync engine last re-read a conversation's thread on the network, so that
    *    every open conversation gets its turn */
   "ALTER TABLE conversations ADD COLUMN checked_at INTEGER;",
+
+  /* 4: inbox filters read indexes only: the sort indexes carry each conversation's account and
+   *    contact, and a message's conversation is found without reading the message */
+  "DROP INDEX conversations_waiting;"
+  "DROP INDEX conversations_newest;"
+  "DROP INDEX conversations_all_newest;"
+  "DROP INDEX conversations_all_waiting;"
+  "CREATE INDEX conversations_waiting ON conversations"
+  "  (status, coalesce (waiting_since, 9223372036854775807), id, account_id, contact_id);"
+  "CREATE INDEX conversations_newest ON conversations"
+  "  (status, last_message_at, id, account_id, contact_id);"
+  "CREATE INDEX conversations_all_newest ON conversations"
+  "  (last_message_at, id, account_id, contact_id);"
+  "CREATE INDEX conversations_all_waiting ON conversations"
+  "  (coalesce (waiting_since, 9223372036854775807), id, account_id, contact_id);"
+  "CREATE INDEX messages_conversation_by_id ON messages (id, conversation_id);",
 };
 
 const char * const *

@@ -1712,15 +1712,22 @@ desk_store_query_conversation_ids (DeskStore             *self,
     g_string_append (sql, " AND c.id IN (SELECT conversation_id FROM conversation_tags"
                           "              WHERE tag_id = :tag)");
   if (query->account_id > 0)
-    g_string_append (sql, " AND c.account_id = :account");
+    g_string_append (sql, " AND +c.account_id = :account");
   if (query->network != NULL)
-    g_string_append (sql, " AND c.account_id IN (SELECT id FROM accounts WHERE network = :network)");
+    g_string_append (sql, " AND +c.account_id IN"
+                          " (SELECT id FROM accounts WHERE network = :network)");
+  /* One set of matching conversations, built from the full-text indexes and a narrow index,
+   * then tested while walking the sort index ("+" keeps SQLite from driving the query from the
+   * set, which would read and sort every matching row). */
   if (fts != NULL)
-    g_string_append (sql, " AND (c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN"
-                          "                (SELECT rowid FROM messages_fts"
-                          "                 WHERE messages_fts MATCH :fts))"
-                          "      OR c.contact_id IN (SELECT rowid FROM contacts_fts"
-                          "                          WHERE contacts_fts MATCH :fts))");
+    g_string_append (sql, " AND +c.id IN (SELECT m.conversation_id"
+                          "               FROM messages m INDEXED BY messages_conversation_by_id"
+                          "               WHERE m.id IN (SELECT rowid FROM messages_fts"
+                          "                              WHERE messages_fts MATCH :fts)"
+                          "               UNION"
+                          "               SELECT x.id FROM conversations x"
+                          "               WHERE x.contact_id IN (SELECT rowid FROM contacts_fts"
+                          "                                      WHERE contacts_fts MATCH :fts))");
   if (query->sort == DESK_INBOX_SORT_NEWEST)
     g_string_append (sql, " ORDER BY c.last_message_at DESC, c.id DESC");
   else
@@ -2335,4 +2342,99 @@ out:
   g_rec_mutex_unlock (&self->mutex);
 
   return state;
+}
+
+/**
+ * desk_store_find_conversation:
+ *
+ * Returns: the id of the account's conversation for @thread_id, or 0 with
+ *   %DESK_STORE_ERROR_NOT_FOUND
+ */
+gint64
+desk_store_find_conversation (DeskStore             *self,
+                              gint64                 account_id,
+                              DeskConversationKind   kind,
+                              const char            *thread_id,
+                              GError               **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+  g_return_val_if_fail (thread_id != NULL, 0);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "SELECT id FROM conversations"
+                        " WHERE account_id = ?1 AND kind = ?2 AND remote_thread_id = ?3",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, kind == DESK_CONVERSATION_DM ? "dm" : "public", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, thread_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
+                         _("The conversation no longer exists."));
+  else
+    desk_store_set_error_from_sqlite (error, self->db, rc, "find a conversation");
+  sqlite3_reset (stmt);
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return id;
+}
+
+/**
+ * desk_store_find_tag:
+ * @name: a tag's name, in any case
+ *
+ * Returns: the tag's id, or 0 with %DESK_STORE_ERROR_NOT_FOUND
+ */
+gint64
+desk_store_find_tag (DeskStore   *self,
+                     const char  *name,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self, "SELECT id FROM tags WHERE name = ?1", error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
+                 _("There is no tag named “%s”."), name);
+  else
+    desk_store_set_error_from_sqlite (error, self->db, rc, "find a tag");
+  sqlite3_reset (stmt);
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return id;
 }

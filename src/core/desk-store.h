@@ -126,10 +126,19 @@ GPtrArray         *desk_store_list_messages             (DeskStore           *se
                                                          gint64               conversation_id,
                                                          GError             **error);
 
+gint64             desk_store_find_conversation         (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         DeskConversationKind kind,
+                                                         const char          *thread_id,
+                                                         GError             **error);
+
 /* Tags */
 gint64             desk_store_add_tag                   (DeskStore           *self,
                                                          const char          *name,
                                                          const char          *color,
+                                                         GError             **error);
+gint64             desk_store_find_tag                  (DeskStore           *self,
+                                                         const char          *name,
                                                          GError             **error);
 gboolean           desk_store_tag_conversation          (DeskStore           *self,
                                                          gint64               conversation_id,

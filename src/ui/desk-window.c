@@ -10,6 +10,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "desk-account-dialog.h"
 #include "desk-inbox-row.h"
@@ -35,6 +39,7 @@ struct _DeskWindow
   DeskInboxModel       *model;
   DeskSyncEngine       *engine;
   GCancellable         *cancellable;
+  gboolean              bench_painted;
 };
 
 G_DEFINE_FINAL_TYPE (DeskWindow, desk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -237,6 +242,58 @@ unbind_row (GtkSignalListItemFactory *factory,
   desk_inbox_row_set_conversation (row, NULL);
 }
 
+/* Benchmarks (bench/README.md): with FRONTDESK_BENCH_EXIT_ON_FIRST_FRAME=1, print when the
+ * first frame showing loaded conversations was drawn (CLOCK_MONOTONIC µs), the peak RSS and
+ * the renderer, then exit at once. */
+static void
+bench_paint_cb (GdkFrameClock *clock,
+                DeskWindow    *self)
+{
+  self->bench_painted = TRUE;
+}
+
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      DeskWindow    *self)
+{
+  g_autoptr(DeskConversation) first = NULL;
+  g_autofree char *status = NULL;
+  const char *hwm;
+  long hwm_kb = -1;
+  GskRenderer *renderer;
+  gboolean painted = self->bench_painted;
+
+  self->bench_painted = FALSE;
+  if (!painted || self->model == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "inbox") != 0)
+    return;
+
+  first = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
+  if (first == NULL || !desk_conversation_get_loaded (first))
+    return;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (hwm = strstr (status, "VmHWM:")) != NULL)
+    hwm_kb = strtol (hwm + strlen ("VmHWM:"), NULL, 10);
+  renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+
+  printf ("frontdesk-bench: first-frame monotonic-us=%" G_GINT64_FORMAT " vmhwm-kb=%ld"
+          " renderer=%s\n",
+          g_get_monotonic_time (), hwm_kb,
+          renderer != NULL ? G_OBJECT_TYPE_NAME (renderer) : "none");
+  fflush (stdout);
+  _exit (0);
+}
+
+static void
+bench_realize_cb (DeskWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  g_signal_connect_object (clock, "paint", G_CALLBACK (bench_paint_cb), self, 0);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), self, 0);
+}
+
 static void
 desk_window_dispose (GObject *object)
 {
@@ -293,6 +350,9 @@ desk_window_init (DeskWindow *self)
 
   if (g_strcmp0 (PROFILE, "development") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  if (g_strcmp0 (g_getenv ("FRONTDESK_BENCH_EXIT_ON_FIRST_FRAME"), "1") == 0)
+    g_signal_connect (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
 }
 
 /**
