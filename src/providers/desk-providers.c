@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "desk-bluesky-provider.h"
+#include "desk-mastodon-provider.h"
 #include "desk-providers.h"
 #include "desk-telegram-provider.h"
 
@@ -19,6 +20,7 @@ static const struct {
   DeskProvider *(*create) (const DeskAccountInfo *account);
 } providers[] = {
   { "bluesky", desk_bluesky_provider_new },
+  { "mastodon", desk_mastodon_provider_new },
   { "telegram", desk_telegram_provider_new },
 };
 
