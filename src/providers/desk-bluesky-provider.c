@@ -81,6 +81,16 @@ xrpc_error_name (DeskHttpResponse *response)
   return desk_json_string (json_node_get_object (response->json), "error");
 }
 
+static void
+set_no_dm_access_error (GError     **error,
+                        const char  *detail)
+{
+  g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
+               _("This app password cannot read or send direct messages. Create an app "
+                 "password with “Allow access to your direct messages” and sign in again "
+                 "(%s)."), detail);
+}
+
 static gboolean
 load_tokens (DeskBlueskyProvider  *self,
              GCancellable         *cancellable,
@@ -248,10 +258,7 @@ xrpc (DeskBlueskyProvider  *self,
         {
           g_autofree char *text = desk_http_error_text (response);
 
-          g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
-                       _("This app password cannot read or send direct messages. Create an app "
-                         "password with “Allow access to your direct messages” and sign in again "
-                         "(%s)."), text);
+          set_no_dm_access_error (error, text);
           return NULL;
         }
 
@@ -288,10 +295,7 @@ xrpc (DeskBlueskyProvider  *self,
                        is_post ? DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME : DESK_PROVIDER_ERROR_NETWORK,
                        _("The Bluesky server failed: %s"), text);
         else if (response->status == 403 && proxy != NULL)
-          g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
-                       _("This app password cannot read or send direct messages. Create an app "
-                         "password with “Allow access to your direct messages” and sign in again "
-                         "(%s)."), text);
+          set_no_dm_access_error (error, text);
         else
           g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
                        _("Bluesky refused the request: %s"), text);
@@ -699,11 +703,8 @@ fetch_chat (DeskBlueskyProvider  *self,
     {
       g_autofree char *text = desk_http_error_text (response);
 
-      /* The PDS refuses to forward chat calls for an app password without DM access. */
-      self->no_dm_access = TRUE;
-      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NO_DM_ACCESS,
-                   _("This app password cannot read direct messages. Create an app password with "
-                     "“Allow access to your direct messages” and sign in again (%s)."), text);
+      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
+                   _("The Bluesky chat service refused to list new messages: %s"), text);
       return NULL;
     }
 
