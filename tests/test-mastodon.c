@@ -4,7 +4,9 @@
  *
  * Runs under build-aux/headless-run.sh: the token lives in a real (throw-away) keyring. Every
  * account is added the way a user adds it: the OAuth flow, with the fake's authorization page
- * "approved" and the code caught by the provider's loopback listener.
+ * "approved" and the code caught by the provider's loopback listener. `--prism URL` instead
+ * runs the provider's real calls once against Stoplight Prism serving Mastodon's OpenAPI
+ * description (tests/prism/mastodon/check.sh), which checks our requests.
  */
 #include "config.h"
 
@@ -719,10 +721,113 @@ test_crash_during_send (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 1);
 }
 
+/* --prism URL: the provider's real calls against Prism serving Mastodon's OpenAPI description.
+ * Prism answers with the description's examples; its log tells whether our requests were valid. */
+static int
+run_prism (const char *url)
+{
+  g_autofree char *path = desk_test_tmp_path ("prism.db");
+  g_autoptr(DeskStore) store = desk_test_store_new_at (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskMastodonSignIn) sign_in = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(DeskProvider) provider = NULL;
+  g_autoptr(DeskFetchResult) page = NULL;
+  g_autoptr(DeskFetchResult) next = NULL;
+  g_autoptr(GPtrArray) thread = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *found = NULL;
+  DeskOutgoing reply = { 0 };
+  gint64 id;
+
+  sign_in = desk_mastodon_begin_sign_in (url, FALSE, NULL, &error);
+  if (sign_in == NULL)
+    {
+      g_printerr ("apps: %s\n", error->message);
+      return 1;
+    }
+  id = desk_mastodon_finish_sign_in (store, sign_in, "example-code", NULL, &error);
+  if (id == 0)
+    {
+      g_printerr ("token, verify_credentials: %s\n", error->message);
+      return 1;
+    }
+  g_print ("signed in: account %" G_GINT64_FORMAT "\n", id);
+
+  accounts = desk_store_list_accounts (store, &error);
+  provider = desk_providers_create (store, accounts->pdata[0], &error);
+  g_assert_nonnull (provider);
+
+  page = desk_provider_fetch (provider, "mentions", NULL, NULL, &error);
+  if (page == NULL)
+    {
+      g_printerr ("notifications: %s\n", error->message);
+      return 1;
+    }
+  g_print ("notifications: %u mentions, cursor %s\n", page->messages->len, page->cursor);
+
+  next = desk_provider_fetch (provider, "mentions", page->cursor ? page->cursor : "1", NULL, &error);
+  if (next == NULL)
+    {
+      g_printerr ("notifications (min_id): %s\n", error->message);
+      return 1;
+    }
+
+  thread = desk_provider_fetch_thread (provider, DESK_CONVERSATION_PUBLIC, "1", NULL, &error);
+  if (thread == NULL)
+    {
+      g_printerr ("status, context: %s\n", error->message);
+      return 1;
+    }
+  g_print ("thread: %u statuses\n", thread->len);
+
+  reply.idempotency_key = (char *) "frontdesk-prism-1";
+  reply.created_at = g_get_real_time ();
+  reply.kind = DESK_CONVERSATION_DM;
+  reply.thread_id = (char *) "1";
+  reply.reply_to_id = (char *) "1";
+  reply.reply_to_raw = (char *) "{\"id\":\"1\",\"visibility\":\"direct\","
+                                "\"account\":{\"id\":\"2\",\"acct\":\"ana@social.example\"}}";
+  reply.text = (char *) "Hello from Frontdesk —MJ";
+  sent = desk_provider_send_reply (provider, &reply, NULL, &error);
+  if (sent == NULL)
+    {
+      g_printerr ("statuses: %s\n", error->message);
+      return 1;
+    }
+  found = desk_provider_find_sent (provider, &reply, NULL, &error);
+  if (found == NULL)
+    {
+      g_printerr ("statuses (again, same key): %s\n", error ? error->message : "not found");
+      return 1;
+    }
+  g_print ("statuses: %s, %s\n", sent, found);
+
+  if (!desk_provider_like (provider, "1", NULL, NULL, &error))
+    {
+      g_printerr ("favourite: %s\n", error->message);
+      return 1;
+    }
+  g_print ("favourite: ok\n");
+
+  desk_store_close (store);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 3 && g_str_equal (argv[1], "--prism"))
+    {
+      char *args[] = { argv[0], NULL };
+      char **pargs = args;
+      int n = 1;
+
+      desk_test_init (&n, &pargs);
+      return run_prism (argv[2]);
+    }
+
   desk_test_init (&argc, &argv);
 
 #define ADD(path, func) \

@@ -119,6 +119,16 @@ send_one (DeskSyncEngine  *self,
       /* An earlier attempt may have posted it: look before sending again. */
       stats->requests++;
       remote_id = desk_provider_find_sent (provider, reply, cancellable, &local_error);
+      if (remote_id == NULL &&
+          g_error_matches (local_error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME))
+        {
+          /* The network cannot say (Telegram has no way to look): the reply stays "unknown"
+           * with the provider's words for the user, and the account syncs on. */
+          report (self, "account %" G_GINT64_FORMAT ": reply %" G_GINT64_FORMAT
+                  " left for the user: %s", account_id, reply->outbox_id, local_error->message);
+          return desk_store_outbox_failed (self->store, reply->outbox_id, DESK_OUTBOX_UNKNOWN,
+                                           local_error->message, error);
+        }
       if (remote_id == NULL && local_error != NULL)
         {
           report (self, "account %" G_GINT64_FORMAT ": cannot check reply %" G_GINT64_FORMAT
