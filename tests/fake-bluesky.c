@@ -86,6 +86,8 @@ struct _FakeBluesky
 
   GPtrArray    *actors;          /* Actor */
   GPtrArray    *posts;           /* Post, oldest first */
+  GHashTable   *posts_by_uri;    /* uri → Post */
+  GHashTable   *children;        /* parent uri → GPtrArray of Post, oldest first */
   GPtrArray    *notifications;   /* Notification, oldest first */
   GPtrArray    *chat;            /* ChatMessage, oldest first; a convo id is "convo-<customer did>" */
   gboolean      no_dm_access;
@@ -159,13 +161,27 @@ static Post *
 find_post (FakeBluesky *self,
            const char  *uri)
 {
-  for (guint i = 0; i < self->posts->len; i++)
+  return uri != NULL ? g_hash_table_lookup (self->posts_by_uri, uri) : NULL;
+}
+
+/* Indexed like a real server's, so that benchmarks measure the client, not this fake. */
+static void
+index_post (FakeBluesky *self,
+            Post        *post)
+{
+  g_hash_table_insert (self->posts_by_uri, post->uri, post);
+
+  if (post->parent_uri != NULL)
     {
-      Post *post = g_ptr_array_index (self->posts, i);
-      if (g_strcmp0 (post->uri, uri) == 0)
-        return post;
+      GPtrArray *siblings = g_hash_table_lookup (self->children, post->parent_uri);
+
+      if (siblings == NULL)
+        {
+          siblings = g_ptr_array_new ();
+          g_hash_table_insert (self->children, g_strdup (post->parent_uri), siblings);
+        }
+      g_ptr_array_add (siblings, post);
     }
-  return NULL;
 }
 
 /* JSON views */
@@ -226,12 +242,12 @@ add_thread (FakeBluesky *self,
   add_post_view (self, b, post);
   json_builder_set_member_name (b, "replies");
   json_builder_begin_array (b);
-  for (guint i = 0; i < self->posts->len; i++)
-    {
-      Post *child = g_ptr_array_index (self->posts, i);
-      if (g_strcmp0 (child->parent_uri, post->uri) == 0)
-        add_thread (self, b, child);
-    }
+  {
+    GPtrArray *children = g_hash_table_lookup (self->children, post->uri);
+
+    for (guint i = 0; children != NULL && i < children->len; i++)
+      add_thread (self, b, g_ptr_array_index (children, i));
+  }
   json_builder_end_array (b);
   json_builder_end_object (b);
 }
@@ -400,6 +416,7 @@ handle_create_record (FakeBluesky       *self,
   post->indexed_at = self->clock;
   post->serial = ++self->serial;
   g_ptr_array_add (self->posts, post);
+  index_post (self, post);
 
   if (drop_response)
     {
@@ -924,6 +941,9 @@ fake_bluesky_new (const char *business_handle,
   g_mutex_init (&self->mutex);
   self->actors = g_ptr_array_new_with_free_func ((GDestroyNotify) actor_free);
   self->posts = g_ptr_array_new_with_free_func ((GDestroyNotify) post_free);
+  self->posts_by_uri = g_hash_table_new (g_str_hash, g_str_equal);
+  self->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_ptr_array_unref);
   self->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
   self->log = g_ptr_array_new_with_free_func (g_free);
   self->chat = g_ptr_array_new_with_free_func ((GDestroyNotify) chat_message_free);
@@ -975,6 +995,8 @@ fake_bluesky_free (FakeBluesky *self)
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->actors);
+  g_hash_table_unref (self->posts_by_uri);
+  g_hash_table_unref (self->children);
   g_ptr_array_unref (self->posts);
   g_ptr_array_unref (self->notifications);
   g_ptr_array_unref (self->log);
@@ -1091,6 +1113,7 @@ fake_bluesky_post (FakeBluesky *self,
   post->record_json = json_to_string (root, FALSE);
 
   g_ptr_array_add (self->posts, post);
+  index_post (self, post);
 
   if (reason != NULL)
     {

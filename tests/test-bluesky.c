@@ -452,6 +452,50 @@ test_reply_too_long (Fixture       *f,
   g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, &last_error, NULL), ==, DESK_OUTBOX_FAILED);
   g_assert_nonnull (strstr (last_error, "301"));
   g_assert_cmpuint (fake_bluesky_count_requests (f->fake, "createRecord"), ==, 0);
+
+  /* Only a failed reply can be retried; the user shortens it and it goes out once. */
+  {
+    g_autoptr(GError) error = NULL;
+    const char *business = fake_bluesky_get_business_did (f->fake);
+
+    g_assert_true (desk_store_outbox_retry (f->store, outbox, "Shorter now 🇸🇮 —MJ", &error));
+    g_assert_no_error (error);
+    g_assert_false (desk_store_outbox_retry (f->store, outbox, NULL, &error));
+    g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+
+    assert_sync_ok (f);
+    g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, NULL, NULL), ==, DESK_OUTBOX_SENT);
+    g_assert_cmpuint (fake_bluesky_count_posts_by (f->fake, business, root), ==, 1);
+    g_assert_false (desk_store_outbox_retry (f->store, outbox, "again", &error));
+    g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  }
+}
+
+static void
+test_like (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (f->store, NULL);
+  g_autoptr(DeskProvider) provider = desk_providers_create (f->store, accounts->pdata[0], NULL);
+  g_autofree char *raw = NULL;
+  const char *post;
+
+  post = fake_bluesky_post (f->fake, f->ana, NULL, "@" HANDLE " love it", "mention");
+  assert_sync_ok (f);
+
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT raw_json FROM messages WHERE remote_id = '%s'", post);
+    raw = query (f, sql);
+  }
+  g_assert_true (desk_provider_like (provider, post, raw, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_bluesky_count_requests (f->fake, "createRecord"), ==, 1);
+
+  /* Without the post's details there is nothing to like, and it says so. */
+  g_assert_false (desk_provider_like (provider, post, NULL, NULL, &error));
+  g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED);
 }
 
 /* Sessions */
@@ -577,6 +621,58 @@ test_no_secret_on_disk (Fixture       *f,
       g_assert_null (g_strstr_len (contents, length, PASSWORD));
       g_assert_null (g_strstr_len (contents, length, "access-"));
     }
+}
+
+/* No secret in what Frontdesk prints, even with every debug message on. */
+static void
+test_no_secret_in_logs (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *root = NULL;
+  const char *ana_post;
+
+  if (g_getenv ("FRONTDESK_BIN") == NULL)
+    {
+      g_test_skip ("FRONTDESK_BIN is not set (meson test sets it)");
+      return;
+    }
+
+  ana_post = fake_bluesky_post (f->fake, f->ana, NULL, "@" HANDLE " hi", "mention");
+  root = g_strdup (ana_post);
+  assert_sync_ok (f);
+  queue_reply (f, root, "Hello! —MJ");
+  desk_store_close (f->store);
+
+  /* The access token expires: the run refreshes it, so both old and new tokens pass by. */
+  fake_bluesky_set_fault (f->fake, FAKE_BLUESKY_FAULT_EXPIRE_ACCESS);
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+    child = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FRONTDESK_BIN"),
+                                         "--database", f->path, "--sync-once", NULL);
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  g_assert_nonnull (strstr (err, "reply"));   /* it did talk */
+
+  refresh = fake_bluesky_dup_refresh_token (f->fake);
+  g_assert_null (strstr (err, refresh));
+  g_assert_null (strstr (out, refresh));
+  g_assert_null (strstr (err, "access-"));
+  g_assert_null (strstr (err, "refresh-"));
+  g_assert_null (strstr (err, PASSWORD));
+
+  g_clear_object (&f->store);
+  f->store = desk_test_store_new_at (f->path);
 }
 
 /* Crash safety with the real binary: `frontdesk --sync-once` killed with SIGKILL. */
@@ -813,10 +909,12 @@ main (int   argc,
   ADD ("reply", test_reply);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("reply-too-long", test_reply_too_long);
+  ADD ("like", test_like);
   ADD ("token-rotation", test_token_rotation);
   ADD ("revoked", test_revoked);
   ADD ("rate-limited", test_rate_limited);
   ADD ("no-secret-on-disk", test_no_secret_on_disk);
+  ADD ("no-secret-in-logs", test_no_secret_in_logs);
   ADD ("dm", test_dm);
   ADD ("no-dm-access", test_no_dm_access);
   ADD ("crash-during-sync", test_crash_during_sync);

@@ -2438,3 +2438,88 @@ out:
 
   return id;
 }
+
+/**
+ * desk_store_outbox_retry:
+ * @outbox_id: a reply that failed for good
+ * @new_text: (nullable): the text as the user edited it, or %NULL to send it as it was
+ *
+ * Puts a failed reply back in the queue. An edited reply is a new reply as far as the network
+ * knows, so it gets a fresh idempotency key and time; one retried as it was keeps its key.
+ * Replies that are sent, queued, or whose outcome is unknown cannot be retried this way (an
+ * unknown one may already be on the network).
+ */
+gboolean
+desk_store_outbox_retry (DeskStore   *self,
+                         gint64       outbox_id,
+                         const char  *new_text,
+                         GError     **error)
+{
+  g_autofree char *clean = NULL;
+  g_autofree char *key = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ret = FALSE;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  if (new_text != NULL)
+    {
+      g_autofree char *stripped = NULL;
+
+      clean = desk_text_sanitize (new_text, -1, DESK_MAX_TEXT_BYTES);
+      stripped = g_strstrip (g_strdup (clean));
+      if (stripped[0] == '\0')
+        {
+          g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID,
+                               _("The reply is empty."));
+          return FALSE;
+        }
+      key = g_uuid_string_random ();
+    }
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "UPDATE outbox SET state = 'queued', last_error = NULL,"
+                        "  body = coalesce (?2, body),"
+                        "  idempotency_key = coalesce (?3, idempotency_key),"
+                        "  created_at = CASE WHEN ?3 IS NULL THEN created_at ELSE ?4 END,"
+                        "  updated_at = ?4"
+                        " WHERE id = ?1 AND state = 'failed'",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  if (clean != NULL)
+    sqlite3_bind_text (stmt, 2, clean, -1, SQLITE_STATIC);
+  if (key != NULL)
+    sqlite3_bind_text (stmt, 3, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "retry a reply");
+      goto out;
+    }
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID,
+                           _("Only a reply that failed can be sent again."));
+      goto out;
+    }
+
+  ret = TRUE;
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}

@@ -96,6 +96,10 @@ gboolean           desk_store_outbox_failed             (DeskStore           *se
                                                          DeskOutboxState      state,
                                                          const char          *message,
                                                          GError             **error);
+gboolean           desk_store_outbox_retry              (DeskStore           *self,
+                                                         gint64               outbox_id,
+                                                         const char          *new_text,
+                                                         GError             **error);
 DeskOutboxState    desk_store_outbox_get_state          (DeskStore           *self,
                                                          gint64               outbox_id,
                                                          char               **last_error,
