@@ -812,6 +812,7 @@ desk_sla_format_duration (gint64 duration)
       big = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu d", "%lu d", days), days);
       if (hours == 0)
         return g_steal_pointer (&big);
+      /* Translators: the hours of a duration such as "2 d 4 h" */
       small = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu h", "%lu h", hours), hours);
     }
 

@@ -7,9 +7,9 @@
  *   yet answered (UNIX µs, 0: nobody waits). The store moves it to the new customer message
  *   when a conversation is reopened, so the clock restarts by itself. What counts as an answer
  *   is the store's decision, not this module's: every message the business account sent
- *   answers. This module offers no text heuristic for automatic replies (it would guess, in
- *   one language); an automatic reply must be kept out of `last_answered_at` where it is
- *   ingested, where the network or the sender says what it is.
+ *   answers. This module offers no text heuristic for automatic replies (it could only guess,
+ *   and in one language); keeping an automatic reply from counting as an answer belongs where
+ *   it is ingested, from what the network says about it.
  *
  * Which target applies
  *   - Business hours on (the default): the in-hours target (default 1 h) is counted in
@@ -21,7 +21,8 @@
  *     08:00, before the 09:00 opening, so a desk keeping its own hours would miss it
  *     every night.
  *   - Business hours off: the desk keeps no hours, so every moment is outside business hours
- *     and the out-of-hours target (default 12 h) applies, counted on the wall clock.
+ *     and the out-of-hours target (default 12 h) applies around the clock, in real time (a
+ *     change to or from summer time neither adds nor removes an hour).
  *   - Business hours on but no opening anywhere in the week: as if off.
  *
  * Business hours
@@ -39,6 +40,17 @@
  *   instant on (inclusive). Elapsed, remaining and overdue-by are business time (wall-clock
  *   time when business hours are off), so an overdue conversation does not grow older over a
  *   weekend; elapsed = target − remaining before the due time, target + overdue-by after.
+ *
+ * Settings (desk_sla_policy_to_data(), desk_sla_policy_load_from_data())
+ *   A JSON object; every member is optional and one left out keeps its value:
+ *     "time-zone": "Europe/Ljubljana" or null (the machine's zone, whichever it is then),
+ *     "business-hours": true,
+ *     "hours": { "monday": ["09:00-12:00", "13:00-17:00"], …, "sunday": [] }
+ *              (a day left out of "hours" is closed; "24:00" closes at midnight),
+ *     "holidays": ["2026-12-25", …],
+ *     "in-hours-target-seconds": 3600, "out-of-hours-target-seconds": 43200,
+ *     "due-soon-margin-seconds": 900
+ *   Durations are whole seconds (the API's microseconds are rounded down when saved).
  */
 #pragma once
 
@@ -86,7 +98,8 @@ typedef struct
 /**
  * DeskSlaStatus:
  * @state: the state at the time asked about
- * @due: when the target is reached (UNIX µs); 0 with %DESK_SLA_NONE
+ * @due: when the target is reached (UNIX µs); 0 with %DESK_SLA_NONE, %G_MAXINT64 if the
+ *   desk never opens for long enough (a walk over the hours gives up after 400 years)
  * @elapsed: business time waited so far (µs)
  * @remaining: business time left before @due (µs); 0 once overdue
  * @overdue_by: business time since @due (µs); 0 before it
