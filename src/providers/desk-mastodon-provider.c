@@ -778,8 +778,11 @@ desk_mastodon_provider_find_sent (DeskProvider        *provider,
       g_autoptr(GError) local_error = NULL;
       char *id = post_status (self, reply, cancellable, &local_error);
 
-      if (id == NULL && g_error_matches (local_error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NETWORK))
-        local_error->code = DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME;
+      /* Still unsure: the next pass asks again with the same key, which stays safe. */
+      if (id == NULL &&
+          (g_error_matches (local_error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME) ||
+           g_error_matches (local_error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_PROTOCOL)))
+        local_error->code = DESK_PROVIDER_ERROR_NETWORK;
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       return id;
