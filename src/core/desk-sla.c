@@ -817,7 +817,7 @@ desk_sla_format_duration (gint64 duration)
     }
 
   /* Translators: a duration made of a larger and a smaller unit: "1 h" and "05 min" */
-  return g_strdup_printf (_("%s %s"), big, small);
+  return g_strdup_printf (C_("duration", "%s %s"), big, small);
 }
 
 /* JSON settings */
