@@ -7,7 +7,8 @@
  * verify_credentials, instance v2, notifications (newest first, types[], include_filtered,
  * min_id/max_id/since_id and the Link header), statuses and their context, posting with
  * Idempotency-Key replay, favourites and an account's statuses. Ids are serial numbers whose
- * length changes (98, 99, 100, …), so a client that compares them as strings goes wrong. It
+ * length changes (98, 99, 100, …), so a client that compares them as strings goes wrong. The
+ * streaming API (server-sent events on /api/v1/streaming) pushes each new notification. It
  * runs in a thread of its own: the provider under test blocks on its requests.
  */
 #include "config.h"
@@ -80,6 +81,7 @@ struct _FakeMastodon
   guint         kill_countdown;
   gboolean      kill_after;
   GPtrArray    *log;
+  GPtrArray    *streams;        /* SoupServerMessage held open on /api/v1/streaming */
 };
 
 static void
@@ -669,6 +671,61 @@ handle_metadata (FakeMastodon      *self,
 }
 
 static void
+stream_finished (SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  FakeMastodon *self = user_data;
+
+  g_ptr_array_remove (self->streams, msg);
+}
+
+static void
+handle_streaming (FakeMastodon      *self,
+                  SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC,
+                            ":)\n", 3);
+  g_signal_connect (msg, "finished", G_CALLBACK (stream_finished), self);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (stream_finished), self);
+  g_ptr_array_add (self->streams, msg);
+}
+
+typedef struct
+{
+  FakeMastodon *self;
+  char         *event;
+} Push;
+
+static void
+push_free (Push *push)
+{
+  g_free (push->event);
+  g_free (push);
+}
+
+static gboolean
+push_in_thread (gpointer data)
+{
+  Push *push = data;
+
+  for (guint i = 0; i < push->self->streams->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (push->self->streams, i);
+
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_COPY,
+                                push->event, strlen (push->event));
+      soup_server_message_unpause (msg);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
                  const char        *path,
@@ -746,6 +803,9 @@ server_callback (SoupServer        *server,
     }
   else if (g_str_equal (path, "/api/v1/notifications"))
     handle_notifications (self, msg, query);
+  else if (g_str_equal (path, "/api/v1/streaming") &&
+           g_strcmp0 (query ? g_hash_table_lookup (query, "stream") : NULL, "user:notification") == 0)
+    handle_streaming (self, msg);
   else if (post && g_str_equal (path, "/api/v1/statuses"))
     {
       handle_post_status (self, msg, fault);
@@ -860,6 +920,7 @@ fake_mastodon_new (const char *username)
   self->redirect_uris = g_ptr_array_new_with_free_func (g_free);
   self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->log = g_ptr_array_new_with_free_func (g_free);
+  self->streams = g_ptr_array_new ();
   self->serial = 97;  /* ids grow from two digits to three */
   self->clock = (gint64) 1763800000 * G_USEC_PER_SEC;
   self->approve = TRUE;
@@ -893,6 +954,7 @@ stop_in_thread (gpointer data)
 {
   FakeMastodon *self = data;
 
+  g_ptr_array_set_size (self->streams, 0);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_main_loop_quit (self->loop);
@@ -912,6 +974,7 @@ fake_mastodon_free (FakeMastodon *self)
   g_ptr_array_unref (self->accounts);
   g_ptr_array_unref (self->redirect_uris);
   g_ptr_array_unref (self->log);
+  g_ptr_array_unref (self->streams);
   g_hash_table_unref (self->codes);
   g_free (self->url);
   g_free (self->client_id);
@@ -985,6 +1048,30 @@ fake_mastodon_post (FakeMastodon       *self,
       notification->status = status;
       notification->filtered = notify == FAKE_MASTODON_NOTIFY_FILTERED;
       g_ptr_array_add (self->notifications, notification);
+
+      if (!notification->filtered)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+          g_autofree char *json = NULL;
+          Push *push = g_new0 (Push, 1);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, notification->id);
+          json_builder_set_member_name (b, "type");
+          json_builder_add_string_value (b, notification->type);
+          json_builder_set_member_name (b, "status");
+          add_status (b, status);
+          json_builder_end_object (b);
+          root = json_builder_get_root (b);
+          json = json_to_string (root, FALSE);
+
+          push->self = self;
+          push->event = g_strdup_printf ("event: notification\ndata: %s\n\n", json);
+          g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, push_in_thread, push,
+                                      (GDestroyNotify) push_free);
+        }
     }
   g_mutex_unlock (&self->mutex);
 

@@ -721,6 +721,70 @@ test_crash_during_send (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 1);
 }
 
+/* Streaming: a mention wakes the sync engine through the stream, long before the next poll. */
+
+static void
+wake_engine (gint64   account_id,
+             gpointer user_data)
+{
+  desk_sync_engine_wake (DESK_SYNC_ENGINE (user_data));
+}
+
+static gboolean
+wait_for_count (Fixture    *f,
+                const char *sql,
+                gint64      expected,
+                gint64      timeout_us)
+{
+  gint64 until = g_get_monotonic_time () + timeout_us;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (count (f, sql) == expected)
+        return TRUE;
+      g_usleep (G_USEC_PER_SEC / 50);
+    }
+
+  return FALSE;
+}
+
+static void
+test_streaming (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (f->store, NULL);
+  g_autoptr(DeskMastodonStream) stream = NULL;
+  const char *sql = "SELECT count(*) FROM messages";
+  gint64 start, elapsed;
+
+  mention (f, f->ana, NULL, "public", "first");
+  desk_sync_engine_start (f->engine);
+  g_assert_true (wait_for_count (f, sql, 1, 30 * G_USEC_PER_SEC));
+
+  stream = desk_mastodon_stream_new (accounts->pdata[0], wake_engine, f->engine);
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (fake_mastodon_count_requests (f->fake, "GET /api/v1/streaming") == 0 &&
+           g_get_monotonic_time () < until)
+      g_usleep (G_USEC_PER_SEC / 50);
+  }
+  g_assert_cmpuint (fake_mastodon_count_requests (f->fake, "GET /api/v1/streaming"), ==, 1);
+
+  /* The engine polls every 60 s: only the stream can bring this one in time. */
+  start = g_get_monotonic_time ();
+  mention (f, f->boris, NULL, "public", "second, and fast");
+  g_assert_true (wait_for_count (f, sql, 2, 10 * G_USEC_PER_SEC));
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("a streamed mention reached the inbox in %" G_GINT64_FORMAT " ms", elapsed / 1000);
+  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+
+  g_clear_pointer (&stream, desk_mastodon_stream_free);
+  desk_sync_engine_stop (f->engine);
+}
+
 /* --prism URL: the provider's real calls against Prism serving Mastodon's OpenAPI description.
  * Prism answers with the description's examples; its log tells whether our requests were valid. */
 static int
@@ -846,6 +910,7 @@ main (int   argc,
   ADD ("no-secret-on-disk", test_no_secret_on_disk);
   ADD ("crash-during-sync", test_crash_during_sync);
   ADD ("crash-during-send", test_crash_during_send);
+  ADD ("streaming", test_streaming);
 
   return g_test_run ();
 }

@@ -26,7 +26,11 @@
  * within the hour Mastodon keeps the key, sending again returns the status the first attempt
  * created instead of a second one. Older attempts are looked up among the account's statuses.
  *
- * Not done: the streaming API (/api/v1/streaming); new mentions arrive by polling.
+ * Streaming: DeskMastodonStream holds /api/v1/streaming?stream=user:notification open (server-
+ * sent events) in a thread of its own and calls back at each mention, for the caller to wake
+ * the sync engine: a new mention is in the inbox within a second instead of a poll interval.
+ * Polling stays the fallback and the only source of truth: the stream carries no cursor, and
+ * while it is down (reconnecting with backoff, or never up) nothing changes but the latency.
  */
 #define G_LOG_DOMAIN "desk-mastodon"
 
@@ -1529,4 +1533,184 @@ desk_mastodon_finish_sign_in (DeskStore           *store,
   desk_store_set_account_state (store, account_id, "ok", NULL);
 
   return account_id;
+}
+
+/* Streaming */
+
+#define STREAM_MAX_LINE  (1024 * 1024)
+#define STREAM_MAX_DELAY (60 * G_USEC_PER_SEC)
+
+struct _DeskMastodonStream
+{
+  gint64                  account_id;
+  char                   *url;
+  DeskMastodonStreamFunc  func;
+  gpointer                user_data;
+  GCancellable           *cancellable;
+  GThread                *thread;
+};
+
+static gboolean
+is_mention_event (const char *data)
+{
+  g_autoptr(JsonNode) node = json_from_string (data, NULL);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+         g_strcmp0 (desk_json_string (json_node_get_object (node), "type"), "mention") == 0;
+}
+
+/* One connection: returns the HTTP status (0 when none arrived); calls back at each mention. */
+static guint
+stream_once (DeskMastodonStream *stream,
+             SoupSession        *session,
+             const char         *token)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", stream->url);
+  g_autoptr(GInputStream) body = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *event = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  if (message == NULL)
+    return 400;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", bearer);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "text/event-stream");
+
+  body = soup_session_send (session, message, stream->cancellable, &error);
+  if (body == NULL)
+    return 0;
+
+  status = soup_message_get_status (message);
+  if (status != 200)
+    return status;
+
+  lines = g_data_input_stream_new (body);
+  g_data_input_stream_set_newline_type (lines, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+
+  for (;;)
+    {
+      gsize length = 0;
+      g_autofree char *line = g_data_input_stream_read_line (lines, &length, stream->cancellable, NULL);
+
+      if (line == NULL || length > STREAM_MAX_LINE)
+        break;
+
+      /* Server-sent events: "event: notification", then "data: {…}", then a blank line. */
+      if (g_str_has_prefix (line, "event:"))
+        {
+          g_free (event);
+          event = g_strstrip (g_strdup (line + strlen ("event:")));
+        }
+      else if (g_str_has_prefix (line, "data:"))
+        {
+          if (g_strcmp0 (event, "notification") == 0 && is_mention_event (line + strlen ("data:")))
+            stream->func (stream->account_id, stream->user_data);
+        }
+      else if (line[0] == '\0')
+        g_clear_pointer (&event, g_free);
+    }
+
+  return 200;
+}
+
+static gpointer
+stream_thread (gpointer data)
+{
+  DeskMastodonStream *stream = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  gint64 delay = G_USEC_PER_SEC;
+
+  /* libsoup's sync calls iterate the thread-default context: this thread's own. */
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("user-agent", "Frontdesk/" PACKAGE_VERSION,
+                                           "idle-timeout", 0, NULL);
+
+  while (!g_cancellable_is_cancelled (stream->cancellable))
+    {
+      g_auto(DeskSecret) token = desk_credentials_lookup_sync (stream->account_id,
+                                                               DESK_CREDENTIALS_KIND_ACCESS_TOKEN,
+                                                               stream->cancellable, NULL);
+      gint64 started = g_get_monotonic_time ();
+      guint status = 0;
+
+      if (token != NULL)
+        status = stream_once (stream, session, token);
+
+      /* Revoked or refused: polling tells the user; the stream has nothing more to offer. */
+      if (status == 401 || status == 403 || status == 404)
+        break;
+
+      /* A connection that lived a while starts the backoff over. */
+      if (g_get_monotonic_time () - started > 30 * G_USEC_PER_SEC)
+        delay = G_USEC_PER_SEC;
+
+      {
+        GMutex mutex;
+        GCond cond;
+        gint64 until = g_get_monotonic_time () + delay;
+
+        g_mutex_init (&mutex);
+        g_cond_init (&cond);
+        g_mutex_lock (&mutex);
+        while (!g_cancellable_is_cancelled (stream->cancellable) && g_get_monotonic_time () < until)
+          g_cond_wait_until (&cond, &mutex, MIN (until, g_get_monotonic_time () + G_USEC_PER_SEC / 10));
+        g_mutex_unlock (&mutex);
+        g_mutex_clear (&mutex);
+        g_cond_clear (&cond);
+      }
+      delay = MIN (delay * 2, STREAM_MAX_DELAY);
+    }
+
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+
+  return NULL;
+}
+
+/**
+ * desk_mastodon_stream_new:
+ * @account: a stored Mastodon account
+ * @func: called (in the stream's thread) when a mention arrives; wake the sync engine there
+ *
+ * Starts listening to the account's notifications in a thread of its own, reconnecting with
+ * backoff; it stops for good when the token is refused.
+ *
+ * Returns: (transfer full): the stream; free it to stop listening
+ */
+DeskMastodonStream *
+desk_mastodon_stream_new (const DeskAccountInfo  *account,
+                          DeskMastodonStreamFunc  func,
+                          gpointer                user_data)
+{
+  DeskMastodonStream *stream;
+
+  g_return_val_if_fail (account != NULL && account->id > 0 && account->server_url != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  stream = g_new0 (DeskMastodonStream, 1);
+  stream->account_id = account->id;
+  stream->url = desk_http_url (account->server_url, "/api/v1/streaming", "stream", "user:notification", NULL);
+  stream->func = func;
+  stream->user_data = user_data;
+  stream->cancellable = g_cancellable_new ();
+  stream->thread = g_thread_new ("mastodon-stream", stream_thread, stream);
+
+  return stream;
+}
+
+void
+desk_mastodon_stream_free (DeskMastodonStream *stream)
+{
+  if (stream == NULL)
+    return;
+
+  g_cancellable_cancel (stream->cancellable);
+  g_thread_join (stream->thread);
+  g_object_unref (stream->cancellable);
+  g_free (stream->url);
+  g_free (stream);
 }

@@ -38,6 +38,18 @@ gint64              desk_mastodon_finish_sign_in            (DeskStore          
                                                              GError                **error);
 void                desk_mastodon_sign_in_free              (DeskMastodonSignIn     *sign_in);
 
+typedef struct _DeskMastodonStream DeskMastodonStream;
+
+/* Called in the stream's own thread when a mention arrives. */
+typedef void (*DeskMastodonStreamFunc) (gint64    account_id,
+                                        gpointer  user_data);
+
+DeskMastodonStream *desk_mastodon_stream_new                (const DeskAccountInfo  *account,
+                                                             DeskMastodonStreamFunc  func,
+                                                             gpointer                user_data);
+void                desk_mastodon_stream_free               (DeskMastodonStream     *stream);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskMastodonSignIn, desk_mastodon_sign_in_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskMastodonStream, desk_mastodon_stream_free)
 
 G_END_DECLS
