@@ -759,6 +759,58 @@ out:
   return ret;
 }
 
+static void
+list_accounts_in_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *accounts = desk_store_list_accounts (source_object, &error);
+
+  if (accounts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, accounts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * desk_store_list_accounts_async:
+ *
+ * desk_store_list_accounts() in a worker thread, for the main thread: a sync worker may be
+ * holding the database for a commit.
+ */
+void
+desk_store_list_accounts_async (DeskStore           *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DESK_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, desk_store_list_accounts_async);
+  g_task_run_in_thread (task, list_accounts_in_thread);
+}
+
+/**
+ * desk_store_list_accounts_finish:
+ *
+ * Returns: (transfer container) (element-type DeskAccountInfo): the accounts, oldest first
+ */
+GPtrArray *
+desk_store_list_accounts_finish (DeskStore     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == desk_store_list_accounts_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Ingest */
 
 typedef struct

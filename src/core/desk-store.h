@@ -64,6 +64,13 @@ gint64             desk_store_add_account               (DeskStore           *se
                                                          GError             **error);
 GPtrArray         *desk_store_list_accounts             (DeskStore           *self,
                                                          GError             **error);
+void               desk_store_list_accounts_async       (DeskStore           *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GPtrArray         *desk_store_list_accounts_finish      (DeskStore           *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 gboolean           desk_store_set_account_state         (DeskStore           *self,
                                                          gint64               account_id,
                                                          const char          *state,

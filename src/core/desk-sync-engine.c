@@ -558,25 +558,18 @@ has_worker (DeskSyncEngine *self,
 }
 
 /**
- * desk_sync_engine_start:
+ * desk_sync_engine_start_accounts:
+ * @accounts: (element-type DeskAccountInfo): the store's accounts, as the caller read them
  *
- * Starts a worker thread for every account in the store that has none yet: call it again
+ * Starts a worker thread for every account of @accounts that has none yet: call it again
  * after an account was added. Messages land in the store, whose signals tell the UI.
  */
 void
-desk_sync_engine_start (DeskSyncEngine *self)
+desk_sync_engine_start_accounts (DeskSyncEngine *self,
+                                 GPtrArray      *accounts)
 {
-  g_autoptr(GPtrArray) accounts = NULL;
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (DESK_IS_SYNC_ENGINE (self));
-
-  accounts = desk_store_list_accounts (self->store, &error);
-  if (accounts == NULL)
-    {
-      g_warning ("Cannot start syncing: %s", error->message);
-      return;
-    }
+  g_return_if_fail (accounts != NULL);
 
   if (self->workers->len == 0)
     g_cancellable_reset (self->cancellable);
@@ -597,6 +590,31 @@ desk_sync_engine_start (DeskSyncEngine *self)
       worker->thread = g_thread_new (name, account_thread, worker);
       g_ptr_array_add (self->workers, worker);
     }
+}
+
+/**
+ * desk_sync_engine_start:
+ *
+ * Reads the accounts and starts their workers: desk_sync_engine_start_accounts() for callers
+ * that may block (command line, tests). From the main thread, read the accounts with
+ * desk_store_list_accounts_async() and call desk_sync_engine_start_accounts().
+ */
+void
+desk_sync_engine_start (DeskSyncEngine *self)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (DESK_IS_SYNC_ENGINE (self));
+
+  accounts = desk_store_list_accounts (self->store, &error);
+  if (accounts == NULL)
+    {
+      g_warning ("Cannot start syncing: %s", error->message);
+      return;
+    }
+
+  desk_sync_engine_start_accounts (self, accounts);
 }
 
 void

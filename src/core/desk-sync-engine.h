@@ -47,6 +47,8 @@ gboolean        desk_sync_engine_sync_account    (DeskSyncEngine       *self,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
 void            desk_sync_engine_start           (DeskSyncEngine       *self);
+void            desk_sync_engine_start_accounts  (DeskSyncEngine       *self,
+                                                  GPtrArray            *accounts);
 void            desk_sync_engine_stop            (DeskSyncEngine       *self);
 void            desk_sync_engine_wake            (DeskSyncEngine       *self);
 

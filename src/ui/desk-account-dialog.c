@@ -112,7 +112,8 @@ sign_in_cb (GObject      *object,
       return;
     }
 
-  g_signal_emit (self, signals[ACCOUNT_ADDED], 0, id);
+  g_signal_emit (self, signals[ACCOUNT_ADDED], 0, id,
+                 gtk_editable_get_text (GTK_EDITABLE (self->handle_row)));
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -190,13 +191,14 @@ desk_account_dialog_class_init (DeskAccountDialogClass *klass)
   /**
    * DeskAccountDialog::account-added:
    * @id: the new account's id in the store
+   * @handle: its handle, for the user
    */
   signals[ACCOUNT_ADDED] =
     g_signal_new ("account-added",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_INT64);
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/desk-account-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DeskAccountDialog, handle_row);

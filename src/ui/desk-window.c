@@ -129,23 +129,35 @@ store_opened_cb (GObject      *object,
   /* Background sync: a worker thread per account; FRONTDESK_NO_SYNC=1 turns it off for
    * screenshots and benchmarks. */
   if (g_getenv ("FRONTDESK_NO_SYNC") == NULL)
-    {
-      self->engine = desk_sync_engine_new (self->store, desk_providers_create);
-      desk_sync_engine_start (self->engine);
-    }
+    self->engine = desk_sync_engine_new (self->store, desk_providers_create);
 
   update_view (self);
 }
 
 /* An account whose session ended shows a bar until the user signs in again. */
 static void
-update_accounts (DeskWindow *self)
+accounts_listed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (self->store, NULL);
+  g_autoptr(DeskWindow) self = user_data;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accounts = desk_store_list_accounts_finish (DESK_STORE (object), result, &error);
+  if (accounts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  if (self->engine != NULL)
+    desk_sync_engine_start_accounts (self->engine, accounts);
 
   g_clear_pointer (&self->needs_sign_in, desk_account_info_free);
 
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+  for (guint i = 0; i < accounts->len; i++)
     {
       DeskAccountInfo *account = g_ptr_array_index (accounts, i);
 
@@ -168,31 +180,26 @@ update_accounts (DeskWindow *self)
 }
 
 static void
+update_accounts (DeskWindow *self)
+{
+  desk_store_list_accounts_async (self->store, self->cancellable, accounts_listed_cb,
+                                  g_object_ref (self));
+}
+
+static void
 on_account_added (DeskWindow        *self,
                   gint64             account_id,
+                  const char        *handle,
                   DeskAccountDialog *dialog)
 {
-  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (self->store, NULL);
-  AdwToast *toast;
+  g_autofree char *title = g_strdup_printf (_("Signed in as %s"), handle);
 
+  /* The store's accounts-changed starts the new account's worker; one that signed in again
+   * has a worker waiting to be woken. */
   if (self->engine != NULL)
-    {
-      desk_sync_engine_start (self->engine);
-      desk_sync_engine_wake (self->engine);  /* an account that signed in again resumes */
-    }
+    desk_sync_engine_wake (self->engine);
 
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    {
-      DeskAccountInfo *account = g_ptr_array_index (accounts, i);
-
-      if (account->id == account_id)
-        {
-          g_autofree char *title = g_strdup_printf (_("Signed in as %s"), account->handle);
-
-          toast = adw_toast_new (title);
-          adw_toast_overlay_add_toast (self->toast_overlay, toast);
-        }
-    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 static void
