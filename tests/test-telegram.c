@@ -810,79 +810,97 @@ test_utf16 (void)
   g_assert_cmpuint (desk_telegram_count_utf16 ("é"), ==, 1);
 }
 
-/* --prism URL: the provider's real calls against Prism serving the Bot API description. No
- * keyring, no store: Prism's log tells whether our requests were valid. */
+/* --prism URL: the provider's real calls against Prism serving the Bot API description, which
+ * checks every request (tests/prism/telegram/check.sh reads its log). Prism makes its answers up
+ * from the schemas (ids may be negative, "ok" false, a user no bot), so an answer we refuse
+ * to read is fine here; failing to talk to it at all, or a crash, is not. */
+static gboolean
+prism_outcome (const char  *call,
+               GError     **error)
+{
+  if (*error == NULL)
+    {
+      g_print ("%s: ok\n", call);
+      return TRUE;
+    }
+
+  g_print ("%s: %s\n", call, (*error)->message);
+  assert_no_token (*error);
+  if ((*error)->domain != DESK_PROVIDER_ERROR ||
+      (*error)->code == DESK_PROVIDER_ERROR_NETWORK)
+    return FALSE;
+
+  g_clear_error (error);
+  return TRUE;
+}
+
 static int
 run_prism (const char *url)
 {
+  const char *token = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
   g_autofree char *path = desk_test_tmp_path ("prism.db");
   g_autoptr(DeskStore) store = desk_test_store_new_at (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(DeskAccountInfo) account = desk_account_info_new ();
   g_autoptr(DeskProvider) provider = NULL;
-  g_autoptr(DeskFetchResult) page = NULL;
-  g_autofree char *sent = NULL;
   DeskOutgoing reply = { 0 };
-  gint64 id;
+  gboolean ok = TRUE;
 
-  id = desk_telegram_sign_in (store, url, "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", NULL, &error);
-  if (id == 0)
-    {
-      g_printerr ("sign-in: %s\n", error->message);
-      return 1;
-    }
-  g_print ("getMe: account %" G_GINT64_FORMAT "\n", id);
+  desk_telegram_sign_in (store, url, token, NULL, &error);
+  ok &= prism_outcome ("getMe", &error);
 
-  account->id = id;
+  /* The account as a sign-in with a sensible answer would have left it. */
   account->network = g_strdup ("telegram");
   account->remote_id = g_strdup ("123456");
   account->handle = g_strdup ("@example_bot");
+  account->display_name = g_strdup ("Example");
   account->server_url = g_strdup (url);
+  account->id = desk_store_add_account (store, account, &error);
+  g_assert_no_error (error);
+  desk_credentials_store_sync (account->id, DESK_CREDENTIALS_KIND_BOT_TOKEN, token, "test", NULL, &error);
+  g_assert_no_error (error);
+
   provider = desk_telegram_provider_new (account);
   g_object_set (provider, "poll-timeout", 0, NULL);
 
-  page = desk_provider_fetch (provider, "updates", "5", NULL, &error);
-  if (page == NULL)
+  /* A few rounds: Prism's answers differ every time, and must never crash the parser. */
+  for (guint round = 0; round < 5; round++)
     {
-      g_printerr ("getUpdates: %s\n", error->message);
-      return 1;
-    }
-  g_print ("getUpdates: %u messages, cursor %s\n", page->messages->len, page->cursor);
+      g_autoptr(DeskFetchResult) page = NULL;
+      g_autofree char *sent = NULL;
 
-  reply.kind = DESK_CONVERSATION_DM;
-  reply.thread_id = (char *) "111001";
-  reply.reply_to_id = (char *) "111001:7";
-  reply.reply_to_raw = (char *) "{\"message_id\":7,\"date\":1,\"chat\":{\"id\":111001,\"type\":\"private\"}}";
-  reply.text = (char *) "Hello from Frontdesk —MJ";
-  sent = desk_provider_send_reply (provider, &reply, NULL, &error);
-  if (sent == NULL)
-    {
-      g_printerr ("sendMessage: %s\n", error->message);
-      return 1;
-    }
-  g_print ("sendMessage: %s\n", sent);
+      page = desk_provider_fetch (provider, "updates", round > 0 ? "700001" : NULL, NULL, &error);
+      ok &= prism_outcome ("getUpdates", &error);
 
-  reply.thread_id = (char *) "b:conn-1:111001";
-  reply.reply_to_raw = (char *) "{\"message_id\":7,\"date\":1,\"business_connection_id\":\"conn-1\","
-                                "\"chat\":{\"id\":111001,\"type\":\"private\"}}";
-  g_clear_pointer (&sent, g_free);
-  sent = desk_provider_send_reply (provider, &reply, NULL, &error);
-  if (sent == NULL)
-    {
-      g_printerr ("sendMessage (business): %s\n", error->message);
-      return 1;
-    }
-  g_print ("sendMessage (business): %s\n", sent);
+      reply.kind = DESK_CONVERSATION_DM;
+      reply.thread_id = (char *) "111001";
+      reply.reply_to_id = (char *) "111001:7";
+      reply.reply_to_raw = (char *) "{\"message_id\":7,\"date\":1,\"chat\":{\"id\":111001,\"type\":\"private\"}}";
+      reply.text = (char *) "Привет! Your order ships today 🚚 —MJ";
+      sent = desk_provider_send_reply (provider, &reply, NULL, &error);
+      ok &= prism_outcome ("sendMessage", &error);
+      g_clear_pointer (&sent, g_free);
 
-  if (!desk_telegram_delete_webhook (account, NULL, &error))
-    {
-      g_printerr ("deleteWebhook: %s\n", error->message);
-      return 1;
+      reply.thread_id = (char *) "-1001234567890/111002";
+      reply.reply_to_id = (char *) "-1001234567890:42";
+      reply.reply_to_raw = NULL;
+      sent = desk_provider_send_reply (provider, &reply, NULL, &error);
+      ok &= prism_outcome ("sendMessage (group)", &error);
+      g_clear_pointer (&sent, g_free);
+
+      reply.thread_id = (char *) "b:conn-1:111001";
+      reply.reply_to_id = (char *) "b:conn-1:111001:7";
+      reply.reply_to_raw = (char *) "{\"message_id\":7,\"date\":1,\"business_connection_id\":\"conn-1\","
+                                    "\"chat\":{\"id\":111001,\"type\":\"private\"}}";
+      sent = desk_provider_send_reply (provider, &reply, NULL, &error);
+      ok &= prism_outcome ("sendMessage (business)", &error);
     }
-  g_print ("deleteWebhook: ok\n");
+
+  desk_telegram_delete_webhook (account, NULL, &error);
+  ok &= prism_outcome ("deleteWebhook", &error);
 
   desk_store_close (store);
-  return 0;
+  return ok ? 0 : 1;
 }
 
 int
