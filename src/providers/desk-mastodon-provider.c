@@ -1253,8 +1253,6 @@ desk_mastodon_begin_sign_in (const char    *server_url,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "scopes");
   json_builder_add_string_value (builder, "read write");
-  json_builder_set_member_name (builder, "website");
-  json_builder_add_string_value (builder, "https://apps.gnome.org/");
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
