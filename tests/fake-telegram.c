@@ -202,13 +202,31 @@ utf16_units (const char *start,
   return units;
 }
 
-/* "mention" entities for every @name, with UTF-16 offsets as Telegram counts them. */
+/* A "bot_command" for a leading /command, "mention" entities for every @name: with UTF-16
+ * offsets, as Telegram counts them. */
 static void
 add_entities (JsonBuilder *b,
               const char  *text,
               gint64       text_mention_id)
 {
   gboolean any = FALSE;
+
+  if (text[0] == '/')
+    {
+      const char *end = strchr (text, ' ');
+
+      json_builder_set_member_name (b, "entities");
+      json_builder_begin_array (b);
+      any = TRUE;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "bot_command");
+      json_builder_set_member_name (b, "offset");
+      json_builder_add_int_value (b, 0);
+      json_builder_set_member_name (b, "length");
+      json_builder_add_int_value (b, utf16_units (text, end ? end : text + strlen (text)));
+      json_builder_end_object (b);
+    }
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -699,6 +717,12 @@ server_callback (SoupServer        *server,
 
       self->fault = FAKE_TELEGRAM_FAULT_NONE;
       respond_error (msg, 429, description, self->retry_after);
+      goto out;
+    }
+  if (fault == FAKE_TELEGRAM_FAULT_BLOCKED && g_str_equal (method, "sendMessage"))
+    {
+      self->fault = FAKE_TELEGRAM_FAULT_NONE;
+      respond_error (msg, 403, "Forbidden: bot was blocked by the user", 0);
       goto out;
     }
   if (fault == FAKE_TELEGRAM_FAULT_TRUNCATED && g_str_equal (method, "getUpdates"))

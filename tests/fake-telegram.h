@@ -17,6 +17,7 @@ typedef enum
   FAKE_TELEGRAM_FAULT_RATE_LIMIT,       /* the next request: 429 with parameters.retry_after */
   FAKE_TELEGRAM_FAULT_TRUNCATED,        /* the next getUpdates: a body cut short */
   FAKE_TELEGRAM_FAULT_DROP_AFTER_SEND,  /* the next sendMessage posts, then the connection breaks */
+  FAKE_TELEGRAM_FAULT_BLOCKED,          /* the next sendMessage: 403, the user blocked the bot */
 } FakeTelegramFault;
 
 FakeTelegram *fake_telegram_new              (const char        *token,

@@ -240,6 +240,8 @@ test_sync (Fixture       *f,
   bot_in_group = fake_telegram_bot_message (f->fake, GROUP, "Spring sale starts today!");
   fake_telegram_group_message (f->fake, GROUP, SHIRIN, "شیرین", "سفارش من کی می‌رسد؟", bot_in_group, FALSE);
   fake_telegram_group_message (f->fake, GROUP, SHIRIN, "شیرین", "Shop can you help?", 0, TRUE);
+  fake_telegram_group_message (f->fake, GROUP, BORIS, "Борис", "/price@" BOT_NAME " blue", 0, FALSE);
+  fake_telegram_group_message (f->fake, GROUP, BORIS, "Борис", "/price@other_bot red", 0, FALSE);
 
   /* A chat of the business's own account, through Telegram Business. */
   fake_telegram_business_message (f->fake, "conn-42", SHIRIN, "شیرین", "Is the blue one in stock?");
@@ -247,8 +249,8 @@ test_sync (Fixture       *f,
   assert_sync_ok (f);
   g_assert_cmpint (fake_telegram_get_last_timeout (f->fake), ==, 1);
 
-  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 6);
-  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'in'"), ==, 6);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 7);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'in'"), ==, 7);
   g_assert_cmpint (count (f, "SELECT count(*) FROM conversations"), ==, 4);
   g_assert_cmpint (count (f, "SELECT count(*) FROM conversations WHERE kind = 'dm'"), ==, 2);
 
@@ -263,6 +265,8 @@ test_sync (Fixture       *f,
                              " AND remote_thread_id LIKE '-1001234567890/111003'"), ==, 1);
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE body LIKE '%someone_else%'"), ==, 0);
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE body = 'just chatting'"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE body LIKE '/price@" BOT_NAME "%'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE body LIKE '%other_bot%'"), ==, 0);
 
   raw = query (f, "SELECT raw_json FROM messages WHERE remote_id LIKE 'b:conn-42:%'");
   g_assert_nonnull (strstr (raw, "\"business_connection_id\":\"conn-42\""));
@@ -270,17 +274,17 @@ test_sync (Fixture       *f,
   /* The cursor is the next offset; Telegram still holds the updates until it is used. */
   cursor = desk_store_get_cursor (f->store, f->account, "updates", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (cursor, ==, "700009");
-  g_assert_cmpuint (fake_telegram_count_pending (f->fake), ==, 8);
+  g_assert_cmpstr (cursor, ==, "700011");
+  g_assert_cmpuint (fake_telegram_count_pending (f->fake), ==, 10);
 
   /* Again: the offset confirms them; nothing new, nothing twice. */
   assert_sync_ok (f);
   g_assert_cmpuint (fake_telegram_count_pending (f->fake), ==, 0);
-  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 6);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 7);
 
   fake_telegram_private_message (f->fake, BORIS, "Борис", "Спасибо 👍");
   assert_sync_ok (f);
-  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 7);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 8);
 }
 
 /* Enough updates for several pages; a page that cannot be read stores nothing and moves no cursor. */
@@ -506,6 +510,26 @@ test_reply_too_long (Fixture       *f,
   g_assert_cmpuint (fake_telegram_count_requests (f->fake, "sendMessage"), ==, 1);
 }
 
+/* The customer blocked the bot: refused for good, in words the user understands. */
+static void
+test_reply_blocked (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *last_error = NULL;
+  gint64 outbox;
+
+  fake_telegram_private_message (f->fake, ANA, "Ana", "hi");
+  assert_sync_ok (f);
+  outbox = queue_reply (f, "111001", "Hello —MJ");
+
+  fake_telegram_set_fault (f->fake, FAKE_TELEGRAM_FAULT_BLOCKED, 0);
+  assert_sync_ok (f);
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, &last_error, NULL), ==, DESK_OUTBOX_FAILED);
+  g_test_message ("%s", last_error);
+  g_assert_nonnull (strstr (last_error, "blocked"));
+  g_assert_cmpuint (fake_telegram_count_sent (f->fake, ANA), ==, 0);
+}
+
 /* The connection breaks after Telegram posted the reply: it is never sent a second time. */
 static void
 test_reply_unknown_outcome (Fixture       *f,
@@ -690,6 +714,46 @@ have_binary (void)
 
   g_test_skip ("FRONTDESK_BIN is not set (meson test sets it)");
   return FALSE;
+}
+
+/* The token is in every URL: with every debug message on, none of them shows it, whether
+ * the pass succeeds, posts a reply or fails. */
+static void
+test_no_secret_in_log (Fixture       *f,
+                       gconstpointer  data)
+{
+  if (!have_binary ())
+    return;
+
+  fake_telegram_private_message (f->fake, ANA, "Ana", "hi");
+  assert_sync_ok (f);
+  queue_reply (f, "111001", "Hello —MJ");
+  desk_store_close (f->store);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                           G_SUBPROCESS_FLAGS_STDERR_MERGE);
+      g_autoptr(GSubprocess) child = NULL;
+      g_autofree char *output = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (round == 1)
+        fake_telegram_set_webhook (f->fake, "https://old-crm.example/telegram");
+      if (round == 2)
+        fake_telegram_revoke (f->fake);
+
+      g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+      child = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FRONTDESK_BIN"),
+                                           "--database", f->path, "--sync-once", NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (output);
+      g_assert_null (strstr (output, "AAE-shopBotToken"));
+      g_assert_nonnull (strstr (output, round == 0 ? "posted" : round == 1 ? "webhook" : "no longer accepts"));
+    }
+  g_assert_cmpuint (fake_telegram_count_sent (f->fake, ANA), ==, 1);
 }
 
 static void
@@ -933,11 +997,13 @@ main (int   argc,
   ADD ("reply", test_reply);
   ADD ("reply-business", test_reply_business);
   ADD ("reply-too-long", test_reply_too_long);
+  ADD ("reply-blocked", test_reply_blocked);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("rate-limited", test_rate_limited);
   ADD ("webhook", test_webhook);
   ADD ("revoked", test_revoked);
   ADD ("no-secret-on-disk", test_no_secret_on_disk);
+  ADD ("no-secret-in-log", test_no_secret_in_log);
   ADD ("crash-during-sync", test_crash_during_sync);
   ADD ("crash-during-send", test_crash_during_send);
 

@@ -219,6 +219,12 @@ call (SoupSession   *session,
   response = desk_http_request (session, "POST", url, NULL, body, cancellable, &local_error);
   if (response == NULL)
     {
+      /* Transport errors name the host only; should one ever quote the URL, drop its words. */
+      if (strstr (local_error->message, token) != NULL)
+        {
+          g_free (local_error->message);
+          local_error->message = g_strdup (_("Frontdesk cannot reach the Telegram server."));
+        }
       /* Reading is harmless to repeat: only a send can have an unknown outcome. */
       if (!is_send && g_error_matches (local_error, DESK_PROVIDER_ERROR,
                                        DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME))
@@ -230,6 +236,22 @@ call (SoupSession   *session,
   object = response->json != NULL && JSON_NODE_HOLDS_OBJECT (response->json)
              ? json_node_get_object (response->json) : NULL;
   ok = object != NULL ? json_object_get_member (object, "ok") : NULL;
+
+  if (ok == NULL && response->status == 429)
+    {
+      /* A proxy in front of the Bot API may say it without Telegram's JSON. */
+      gint64 seconds = MAX (1, (response->retry_after - g_get_real_time ()) / G_USEC_PER_SEC);
+
+      if (retry_after != NULL)
+        *retry_after = response->retry_after;
+      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_RATE_LIMITED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Telegram asks Frontdesk to wait %d second.",
+                                "Telegram asks Frontdesk to wait %d seconds.",
+                                (gulong) seconds),
+                   (int) seconds);
+      return NULL;
+    }
 
   if (ok == NULL || !JSON_NODE_HOLDS_VALUE (ok) || json_node_get_value_type (ok) != G_TYPE_BOOLEAN)
     {
@@ -318,6 +340,14 @@ call (SoupSession   *session,
                      (int) seconds);
         return NULL;
       }
+
+    case 403:
+      /* "bot was blocked by the user", "bot was kicked from the group chat", … */
+      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
+                   _("Telegram does not let the bot %s write there: the customer may have "
+                     "blocked it, or it is no longer in the group (%.300s)."),
+                   bot ? bot : "", description);
+      return NULL;
 
     default:
       if (code >= 500 || response->status >= 500)
@@ -466,8 +496,11 @@ describe_content (JsonObject *message)
   if (desk_json_array (message, "photo") != NULL)
     return g_strdup (_("(a photo)"));
   if (desk_json_object (message, "sticker") != NULL)
-    return g_strdup_printf (_("(a sticker %s)"),
-                            desk_json_string (desk_json_object (message, "sticker"), "emoji") ?: "");
+    {
+      const char *emoji = desk_json_string (desk_json_object (message, "sticker"), "emoji");
+
+      return g_strdup_printf (_("(a sticker %s)"), emoji != NULL ? emoji : "");
+    }
   if (desk_json_object (message, "voice") != NULL)
     return g_strdup (_("(a voice message)"));
   if (desk_json_object (message, "video") != NULL || desk_json_object (message, "video_note") != NULL)
