@@ -246,8 +246,9 @@ test_sync (Fixture       *f,
   /* A chat of the business's own account, through Telegram Business. */
   fake_telegram_business_message (f->fake, "conn-42", SHIRIN, "شیرین", "Is the blue one in stock?");
 
+  /* A pass with a new provider, as `frontdesk --sync-once` makes: no waiting. */
   assert_sync_ok (f);
-  g_assert_cmpint (fake_telegram_get_last_timeout (f->fake), ==, 1);
+  g_assert_cmpint (fake_telegram_get_last_timeout (f->fake), ==, 0);
 
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 7);
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'in'"), ==, 7);
@@ -368,8 +369,18 @@ test_long_poll (Fixture       *f,
   g_assert_true (capabilities.has_public_replies);
   g_assert_false (capabilities.can_like);
 
-  /* Nothing new: it waits the whole timeout, and keeps the cursor. */
+  /* The first request answers at once; the next, with nothing new, waits the whole timeout
+   * and keeps the cursor. */
   g_object_set (provider, "poll-timeout", 1, NULL);
+  start = g_get_monotonic_time ();
+  {
+    g_autoptr(DeskFetchResult) page = desk_provider_fetch (provider, "updates", NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->messages->len, ==, 0);
+  }
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 500 * 1000);
+  g_assert_cmpint (fake_telegram_get_last_timeout (f->fake), ==, 0);
   start = g_get_monotonic_time ();
   {
     g_autoptr(DeskFetchResult) page = desk_provider_fetch (provider, "updates", NULL, NULL, &error);
@@ -380,6 +391,7 @@ test_long_poll (Fixture       *f,
     g_assert_false (page->more);
   }
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
+  g_assert_cmpint (fake_telegram_get_last_timeout (f->fake), ==, 1);
 
   /* A message while it waits: answered then, long before the timeout. */
   g_object_set (provider, "poll-timeout", 20, NULL);
@@ -395,6 +407,45 @@ test_long_poll (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpint (fake_telegram_get_last_timeout (f->fake), ==, 20);
   g_thread_join (thread);
+}
+
+/* In the app: a worker thread per account, long polling from its second pass on. */
+typedef struct
+{
+  Fixture *f;
+  gint64   messages;
+} WaitData;
+
+static gboolean
+has_messages (gpointer data)
+{
+  WaitData *wait = data;
+
+  return count (wait->f, "SELECT count(*) FROM messages") >= wait->messages;
+}
+
+static void
+test_background (Fixture       *f,
+                 gconstpointer  data)
+{
+  WaitData wait = { f, 1 };
+  gint64 start;
+
+  fake_telegram_private_message (f->fake, ANA, "Ana", "first");
+  desk_sync_engine_start (f->engine);
+  desk_test_wait_until (has_messages, &wait);
+
+  /* The worker has moved on to waiting on getUpdates: a new message still comes in promptly. */
+  while (fake_telegram_get_last_timeout (f->fake) == 0)
+    g_usleep (10 * 1000);
+  start = g_get_monotonic_time ();
+  fake_telegram_private_message (f->fake, ANA, "Ana", "second");
+  wait.messages = 2;
+  desk_test_wait_until (has_messages, &wait);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+
+  desk_sync_engine_stop (f->engine);
+  g_assert_cmpint (count (f, "SELECT count(DISTINCT remote_id) FROM messages"), ==, 2);
 }
 
 /* Replies */
@@ -971,7 +1022,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* getUpdates waits 1 s, not 50, here and in the `frontdesk --sync-once` it starts. */
+  /* getUpdates waits 1 s at most, not 50, here and in the `frontdesk --sync-once` it starts. */
   g_setenv ("FRONTDESK_TELEGRAM_POLL_TIMEOUT", "1", TRUE);
 
   if (argc == 3 && g_str_equal (argv[1], "--prism"))
@@ -994,6 +1045,7 @@ main (int   argc,
   ADD ("sync", test_sync);
   ADD ("pages-and-offset", test_pages_and_offset);
   ADD ("long-poll", test_long_poll);
+  ADD ("background", test_background);
   ADD ("reply", test_reply);
   ADD ("reply-business", test_reply_business);
   ADD ("reply-too-long", test_reply_too_long);

@@ -7,7 +7,9 @@
  * URLs are wiped after use and never logged, and no error text is built from a URL.
  *
  * Updates: one stream, "updates", read with getUpdates long polling (50 s in the app;
- * FRONTDESK_TELEGRAM_POLL_TIMEOUT or the "poll-timeout" property change it). The cursor is the
+ * FRONTDESK_TELEGRAM_POLL_TIMEOUT or the "poll-timeout" property change it). A provider's first
+ * getUpdates does not wait, so `frontdesk --sync-once` (a new provider per pass) returns at
+ * once and the app's worker waits on Telegram from its second pass on. The cursor is the
  * next offset, returned with the page and stored by the engine in the same transaction as the
  * page's messages: Telegram forgets an update only once we ask with a higher offset, so a pass
  * killed at any instant gets the same updates again, and the store drops the duplicates by
@@ -61,6 +63,7 @@ struct _DeskTelegramProvider
   char        *username;       /* without the @ */
   char        *token;          /* a secret: desk_credentials_free_secret() */
   guint        poll_timeout;
+  gboolean     polled;         /* a getUpdates has answered: the next one may wait */
   gint64       not_before;     /* UNIX µs: Telegram asked us to wait until then */
   GHashTable  *last_send;      /* chat id (string) → monotonic µs of our last message there */
   SoupSession *session;
@@ -641,7 +644,9 @@ desk_telegram_provider_fetch (DeskProvider  *provider,
   json_builder_set_member_name (builder, "limit");
   json_builder_add_int_value (builder, PAGE_LIMIT);
   json_builder_set_member_name (builder, "timeout");
-  json_builder_add_int_value (builder, self->poll_timeout);
+  /* The first request returns at once: `frontdesk --sync-once` and the app's first pass
+   * (which sends the outbox first) are not held up; the worker's later passes wait. */
+  json_builder_add_int_value (builder, self->polled ? self->poll_timeout : 0);
   json_builder_set_member_name (builder, "allowed_updates");
   json_builder_begin_array (builder);
   json_builder_add_string_value (builder, "message");
@@ -707,6 +712,7 @@ desk_telegram_provider_fetch (DeskProvider  *provider,
         g_ptr_array_add (result->messages, message);
     }
 
+  self->polled = TRUE;
   if (next > offset)
     result->cursor = g_strdup_printf ("%" G_GINT64_FORMAT, next);
   result->more = length >= PAGE_LIMIT;
