@@ -74,6 +74,35 @@ desk_provider_fetch (DeskProvider  *self,
 }
 
 /**
+ * desk_provider_start_push:
+ * @func: called from any thread, for as long as the provider lives, when news waits
+ *
+ * Asks the network to tell when something new arrives (Mastodon's streaming API), so that the
+ * account is synced within seconds instead of at the next poll. Optional: polling stays the
+ * source of truth, pushes only shorten the wait. The pushes stop when the provider is
+ * finalized.
+ *
+ * Returns: %TRUE when the provider pushes; %FALSE when it only polls
+ */
+gboolean
+desk_provider_start_push (DeskProvider         *self,
+                          DeskProviderPushFunc  func,
+                          gpointer              user_data)
+{
+  DeskProviderInterface *iface;
+
+  g_return_val_if_fail (DESK_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  iface = DESK_PROVIDER_GET_IFACE (self);
+  if (iface->start_push == NULL)
+    return FALSE;
+
+  iface->start_push (self, func, user_data);
+  return TRUE;
+}
+
+/**
  * desk_provider_fetch_thread:
  *
  * Re-reads a conversation from the network: context, and replies posted from elsewhere.

@@ -89,6 +89,9 @@ typedef struct
   DeskOutboxState       state;            /* queued, or unknown: check before sending again */
 } DeskOutgoing;
 
+/* Called from any thread when news waits on the network: the caller syncs the account soon. */
+typedef void (*DeskProviderPushFunc) (gpointer user_data);
+
 #define DESK_TYPE_PROVIDER (desk_provider_get_type ())
 
 G_DECLARE_INTERFACE (DeskProvider, desk_provider, DESK, PROVIDER, GObject)
@@ -124,6 +127,9 @@ struct _DeskProviderInterface
                                            const char                *raw_json,
                                            GCancellable              *cancellable,
                                            GError                   **error);
+  void                (*start_push)       (DeskProvider              *self,
+                                           DeskProviderPushFunc       func,
+                                           gpointer                   user_data);
 };
 
 GQuark              desk_provider_error_quark       (void);
@@ -155,6 +161,10 @@ gboolean            desk_provider_like              (DeskProvider              *
                                                      const char                *raw_json,
                                                      GCancellable              *cancellable,
                                                      GError                   **error);
+
+gboolean            desk_provider_start_push        (DeskProvider              *self,
+                                                     DeskProviderPushFunc       func,
+                                                     gpointer                   user_data);
 
 DeskFetchResult    *desk_fetch_result_new           (void);
 void                desk_fetch_result_free          (DeskFetchResult           *result);

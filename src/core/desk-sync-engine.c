@@ -37,6 +37,7 @@ typedef struct
   gint64          account_id;
   GThread        *thread;
   guint           failures;
+  gint            pushed;   /* atomic: the provider said news waits */
 } AccountWorker;
 
 struct _DeskSyncEngine
@@ -463,6 +464,7 @@ desk_sync_engine_run_once (DeskSyncEngine  *self,
 
 static gboolean
 wait_until (DeskSyncEngine *self,
+            AccountWorker  *worker,
             gint64          until_real)
 {
   guint serial;
@@ -470,7 +472,8 @@ wait_until (DeskSyncEngine *self,
 
   g_mutex_lock (&self->mutex);
   serial = self->wake_serial;
-  while (!g_cancellable_is_cancelled (self->cancellable) && self->wake_serial == serial)
+  while (!g_cancellable_is_cancelled (self->cancellable) && self->wake_serial == serial &&
+         !g_atomic_int_compare_and_exchange (&worker->pushed, 1, 0))
     {
       gint64 now = g_get_real_time ();
 
@@ -485,6 +488,19 @@ wait_until (DeskSyncEngine *self,
   return woken;
 }
 
+/* The provider's push (any thread): this account only syncs now. */
+static void
+account_pushed (gpointer user_data)
+{
+  AccountWorker *worker = user_data;
+  DeskSyncEngine *self = worker->engine;
+
+  g_mutex_lock (&self->mutex);
+  g_atomic_int_set (&worker->pushed, 1);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
 static gpointer
 account_thread (gpointer data)
 {
@@ -492,6 +508,7 @@ account_thread (gpointer data)
   DeskSyncEngine *self = worker->engine;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(DeskProvider) provider = NULL;
+  gboolean pushing = FALSE;
 
   g_main_context_push_thread_default (context);
 
@@ -518,6 +535,11 @@ account_thread (gpointer data)
                                          self->cancellable, &error))
         {
           worker->failures = 0;
+
+          /* Once the account syncs, news may also come pushed; the pushes end with the
+           * provider. */
+          if (!pushing)
+            pushing = desk_provider_start_push (provider, account_pushed, worker);
         }
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -529,6 +551,7 @@ account_thread (gpointer data)
           /* Nothing to do until the user signs in again or unlocks the keyring, which wakes
            * us: retrying on a timer would only open one unlock prompt after another. */
           g_clear_object (&provider);
+          pushing = FALSE;
           next_run = G_MAXINT64;
         }
       else
@@ -538,7 +561,7 @@ account_thread (gpointer data)
                           desk_sync_backoff_delay (worker->failures, g_random_int ()));
         }
 
-      wait_until (self, next_run);
+      wait_until (self, worker, next_run);
     }
 
   g_main_context_pop_thread_default (context);

@@ -27,8 +27,9 @@
  * created instead of a second one. Older attempts are looked up among the account's statuses.
  *
  * Streaming: DeskMastodonStream holds /api/v1/streaming?stream=user:notification open (server-
- * sent events) in a thread of its own and calls back at each mention, for the caller to wake
- * the sync engine: a new mention is in the inbox within a second instead of a poll interval.
+ * sent events) in a thread of its own and calls back at each mention; the provider's start_push
+ * starts one, so the sync engine syncs the account at once: a new mention is in the inbox within
+ * a second instead of a poll interval.
  * Polling stays the fallback and the only source of truth: the stream carries no cursor, and
  * while it is down (reconnecting with backoff, or never up) nothing changes but the latency.
  */
@@ -66,9 +67,16 @@ struct _DeskMastodonProvider
   guint        max_characters;
   guint        url_length;
   gboolean     limits_loaded;
+
+  DeskMastodonStream   *stream;
+  DeskProviderPushFunc  push_func;
+  gpointer              push_data;
 };
 
 static void provider_iface_init (DeskProviderInterface *iface);
+static void desk_mastodon_provider_start_push (DeskProvider         *provider,
+                                               DeskProviderPushFunc  func,
+                                               gpointer              user_data);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (DeskMastodonProvider, desk_mastodon_provider, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (DESK_TYPE_PROVIDER, provider_iface_init))
@@ -896,6 +904,7 @@ provider_iface_init (DeskProviderInterface *iface)
   iface->send_reply = desk_mastodon_provider_send_reply;
   iface->find_sent = desk_mastodon_provider_find_sent;
   iface->like = desk_mastodon_provider_like;
+  iface->start_push = desk_mastodon_provider_start_push;
 }
 
 static void
@@ -903,6 +912,8 @@ desk_mastodon_provider_finalize (GObject *object)
 {
   DeskMastodonProvider *self = (DeskMastodonProvider *)object;
 
+  /* First: its thread calls back into us until it is joined. */
+  g_clear_pointer (&self->stream, desk_mastodon_stream_free);
   g_clear_object (&self->session);
   g_clear_pointer (&self->roots, g_hash_table_unref);
   g_clear_pointer (&self->server_url, g_free);
@@ -1711,4 +1722,31 @@ desk_mastodon_stream_free (DeskMastodonStream *stream)
   g_object_unref (stream->cancellable);
   g_free (stream->url);
   g_free (stream);
+}
+
+static void
+stream_pushed (gint64   account_id,
+               gpointer user_data)
+{
+  DeskMastodonProvider *self = user_data;
+
+  self->push_func (self->push_data);
+}
+
+static void
+desk_mastodon_provider_start_push (DeskProvider         *provider,
+                                   DeskProviderPushFunc  func,
+                                   gpointer              user_data)
+{
+  DeskMastodonProvider *self = DESK_MASTODON_PROVIDER (provider);
+  DeskAccountInfo account = { 0 };
+
+  if (self->stream != NULL)
+    return;
+
+  account.id = self->account_id;
+  account.server_url = self->server_url;
+  self->push_func = func;
+  self->push_data = user_data;
+  self->stream = desk_mastodon_stream_new (&account, stream_pushed, self);
 }
