@@ -1025,6 +1025,18 @@ fake_telegram_revoke (FakeTelegram *self)
   g_mutex_unlock (&self->mutex);
 }
 
+/* BotFather gives the bot a new token; the old one stops working. */
+void
+fake_telegram_replace_token (FakeTelegram *self,
+                             const char   *token)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->token);
+  self->token = g_strdup (token);
+  self->revoked = FALSE;
+  g_mutex_unlock (&self->mutex);
+}
+
 guint
 fake_telegram_count_sent (FakeTelegram *self,
                           gint64        chat_id)

@@ -53,6 +53,8 @@ void          fake_telegram_set_webhook      (FakeTelegram      *self,
                                               const char        *url);
 gboolean      fake_telegram_has_webhook      (FakeTelegram      *self);
 void          fake_telegram_revoke           (FakeTelegram      *self);
+void          fake_telegram_replace_token    (FakeTelegram      *self,
+                                              const char        *token);
 
 guint         fake_telegram_count_sent       (FakeTelegram      *self,
                                               gint64             chat_id);

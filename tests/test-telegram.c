@@ -695,6 +695,7 @@ test_revoked (Fixture       *f,
   g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NEEDS_SIGN_IN);
   g_assert_nonnull (strstr (error->message, "@" BOT_NAME));
   g_test_message ("%s", error->message);
+  g_clear_error (&error);
 
   accounts = desk_store_list_accounts (f->store, NULL);
   g_assert_cmpstr (((DeskAccountInfo *) accounts->pdata[0])->state, ==, "needs-sign-in");
@@ -706,6 +707,19 @@ test_revoked (Fixture       *f,
                                             G_GINT64_FORMAT, other_account);
     g_assert_cmpint (count (f, sql), ==, 1);
   }
+
+  /* The user asks BotFather for a new token and signs in with it: the same account, syncing. */
+  fake_telegram_replace_token (f->fake, "7000001234:AAE-shopBotToken_new0000000000000000");
+  g_assert_cmpint (desk_telegram_sign_in (f->store, fake_telegram_get_url (f->fake),
+                                          "7000001234:AAE-shopBotToken_new0000000000000000",
+                                          NULL, &error), ==, f->account);
+  g_assert_no_error (error);
+  assert_sync_ok (f);
+  g_clear_pointer (&accounts, g_ptr_array_unref);
+  accounts = desk_store_list_accounts (f->store, NULL);
+  g_assert_cmpuint (accounts->len, ==, 2);
+  g_assert_cmpstr (((DeskAccountInfo *) accounts->pdata[0])->state, ==, "ok");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE body = 'hello'"), ==, 1);
 
   fake_telegram_free (other);
 }
