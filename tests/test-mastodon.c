@@ -488,6 +488,56 @@ test_reply_too_long (Fixture       *f,
   g_assert_nonnull (strstr (last_error, "100"));
 }
 
+/* After the hour Mastodon keeps an Idempotency-Key, find_sent looks among our statuses. */
+static void
+test_find_sent_late (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (f->store, NULL);
+  g_autoptr(DeskProvider) provider = desk_providers_create (f->store, accounts->pdata[0], NULL);
+  const char *business = fake_mastodon_get_business_id (f->fake);
+  g_autofree char *raw = NULL;
+  g_autofree char *other_raw = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *none = NULL;
+  DeskOutgoing reply = { 0 };
+  const char *root, *other, *answer;
+  guint before;
+
+  root = mention (f, f->ana, NULL, "public", "late question");
+  other = mention (f, f->boris, NULL, "public", "another question");
+  answer = fake_mastodon_post (f->fake, business, root, "public", "<p>late answer</p>",
+                               FAKE_MASTODON_NOTIFY_NONE);
+  raw = g_strdup_printf ("{\"id\":\"%s\",\"visibility\":\"public\",\"account\":{\"id\":\"%s\","
+                         "\"acct\":\"ana@social.example\"}}", root, f->ana);
+  other_raw = g_strdup_printf ("{\"id\":\"%s\",\"visibility\":\"public\",\"account\":{\"id\":\"%s\","
+                               "\"acct\":\"boris@mastodon.example\"}}", other, f->boris);
+
+  /* Pressed Send two hours ago (the fake's clock started a little before its first status). */
+  reply.idempotency_key = (char *) "late-key";
+  reply.created_at = (gint64) 1763800000 * G_USEC_PER_SEC;
+  reply.kind = DESK_CONVERSATION_PUBLIC;
+  reply.thread_id = (char *) root;
+  reply.reply_to_id = (char *) root;
+  reply.reply_to_raw = raw;
+  reply.text = (char *) "late answer";
+  reply.state = DESK_OUTBOX_UNKNOWN;
+
+  before = fake_mastodon_count_statuses_by (f->fake, business, NULL);
+  found = desk_provider_find_sent (provider, &reply, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, answer);
+
+  reply.reply_to_raw = other_raw;
+  none = desk_provider_find_sent (provider, &reply, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  /* Looking never posts. */
+  g_assert_cmpuint (fake_mastodon_count_statuses_by (f->fake, business, NULL), ==, before);
+}
+
 static void
 test_like (Fixture       *f,
            gconstpointer  data)
@@ -934,6 +984,7 @@ main (int   argc,
   ADD ("reply", test_reply);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("reply-too-long", test_reply_too_long);
+  ADD ("find-sent-late", test_find_sent_late);
   ADD ("like", test_like);
   ADD ("revoked", test_revoked);
   ADD ("rate-limited", test_rate_limited);
