@@ -310,9 +310,9 @@ call (SoupSession   *session,
       if (strstr (description, "webhook") != NULL)
         g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
                      _("The bot %s has a webhook set, so Telegram sends its messages to another "
-                       "service instead of Frontdesk. Remove the webhook to read them here "
-                       "(Frontdesk can do it for you; the other service then stops getting "
-                       "them)."), bot ? bot : "");
+                       "service instead of Frontdesk. To read them here, remove the webhook "
+                       "(Telegram’s deleteWebhook; Frontdesk can call it for you); the other "
+                       "service then stops getting them."), bot ? bot : "");
       else
         g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
                      _("Another program is reading the messages of the bot %s with the same "
@@ -356,10 +356,10 @@ call (SoupSession   *session,
       if (code >= 500 || response->status >= 500)
         g_set_error (error, DESK_PROVIDER_ERROR,
                      is_send ? DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME : DESK_PROVIDER_ERROR_NETWORK,
-                     _("The Telegram server failed: %" G_GINT64_FORMAT " %.300s"), code, description);
+                     _("The Telegram server failed: %d %.300s"), (int) code, description);
       else
         g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
-                     _("Telegram refused the request: %" G_GINT64_FORMAT " %.300s"), code, description);
+                     _("Telegram refused the request: %d %.300s"), (int) code, description);
       return NULL;
     }
 }
