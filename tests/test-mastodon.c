@@ -361,6 +361,41 @@ test_paging (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 132);
 }
 
+/* The first sync walks back over the newest 200 mentions, then goes forward from the top. */
+static void
+test_backfill (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *oldest_kept = NULL;
+  g_autofree char *too_old = NULL;
+
+  for (guint i = 0; i < 230; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("old question %u.", i);
+      mention (f, i % 2 ? f->ana : f->boris, NULL, "public", text);
+    }
+
+  assert_sync_ok (f);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 200);
+  g_assert_cmpint (count (f, "SELECT count(DISTINCT remote_id) FROM messages"), ==, 200);
+  oldest_kept = query (f, "SELECT count(*) FROM messages WHERE body LIKE '%old question 30.'");
+  too_old = query (f, "SELECT count(*) FROM messages WHERE body LIKE '%old question 29.'");
+  g_assert_cmpstr (oldest_kept, ==, "1");
+  g_assert_cmpstr (too_old, ==, "0");
+
+  /* Done walking back: the cursor is the newest id again. */
+  cursor = desk_store_get_cursor (f->store, f->account, "mentions", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cursor);
+  g_assert_cmpint (cursor[0], !=, '{');
+
+  mention (f, f->shirin, NULL, "public", "brand new");
+  assert_sync_ok (f);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 201);
+}
+
 /* Replies */
 
 static gint64
@@ -732,6 +767,43 @@ test_crash_during_sync (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(DISTINCT remote_id) FROM messages"), ==, 201);
 }
 
+/* The first sync's walk back, killed and restarted, goes on where it stopped. */
+static void
+test_crash_during_backfill (Fixture       *f,
+                            gconstpointer  data)
+{
+  if (!have_binary ())
+    return;
+
+  desk_store_close (f->store);
+
+  for (guint i = 0; i < 230; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("old item %u", i);
+      mention (f, i % 2 ? f->ana : f->boris, NULL, "public", text);
+    }
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(GSubprocess) child = spawn_sync (f);
+      static const guint kill_at[] = { 2, 3, 1 };
+
+      if (round < 3)
+        fake_mastodon_kill_on (f->fake, subprocess_pid (child), "/api/v1/notifications",
+                               kill_at[round], round == 1);
+      g_subprocess_wait (child, NULL, NULL);
+      if (round < 3)
+        g_assert_true (g_subprocess_get_if_signaled (child));
+      else
+        g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+    }
+
+  g_clear_object (&f->store);
+  f->store = desk_test_store_new_at (f->path);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 200);
+  g_assert_cmpint (count (f, "SELECT count(DISTINCT remote_id) FROM messages"), ==, 200);
+}
+
 static void
 test_crash_during_send (Fixture       *f,
                         gconstpointer  data)
@@ -981,6 +1053,7 @@ main (int   argc,
   ADD ("sign-in", test_sign_in);
   ADD ("sync", test_sync);
   ADD ("paging", test_paging);
+  ADD ("backfill", test_backfill);
   ADD ("reply", test_reply);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("reply-too-long", test_reply_too_long);
@@ -991,6 +1064,7 @@ main (int   argc,
   ADD ("truncated", test_truncated);
   ADD ("no-secret-on-disk", test_no_secret_on_disk);
   ADD ("crash-during-sync", test_crash_during_sync);
+  ADD ("crash-during-backfill", test_crash_during_backfill);
   ADD ("crash-during-send", test_crash_during_send);
   ADD ("streaming", test_streaming);
   ADD ("stream-alone", test_stream_alone);

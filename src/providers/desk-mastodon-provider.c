@@ -12,8 +12,10 @@
  * page holds the notifications right after the last stored one and a pass cut short leaves no
  * hole. The cursor is the id of the newest stored notification, stored with its page; ids are
  * opaque: the newest is the one the server puts first (or names in the Link header), never a
- * comparison of ids. The very first pass reads the newest page only (no backfill of older
- * history). include_filtered=true makes the server return notifications its notification
+ * comparison of ids. The very first sync reads the newest page, then walks back with max_id
+ * for at most BACKFILL_PAGES pages, with {"top": newest, "older_than": id, "pages": n} as the
+ * cursor so that a first sync cut short goes on where it stopped; older history is left out.
+ * include_filtered=true makes the server return notifications its notification
  * policy filtered (Mastodon 4.3 "notification requests" from strangers), so they reach the
  * inbox without accepting the request on the user's behalf; servers before 4.3 ignore it.
  *
@@ -51,6 +53,7 @@
 #define MAX_THREAD_STATUSES     500
 #define IDEMPOTENCY_WINDOW      ((gint64) 50 * 60 * G_USEC_PER_SEC)  /* Mastodon keeps keys 1 hour */
 #define MAX_ROOT_CACHE          10000
+#define BACKFILL_PAGES          5      /* the first sync reads the newest 200 mentions */
 
 struct _DeskMastodonProvider
 {
@@ -449,17 +452,40 @@ fetch_mentions (DeskMastodonProvider  *self,
   g_autofree char *url = NULL;
   g_autofree char *limit = g_strdup_printf ("%d", PAGE_LIMIT);
   g_autofree char *newest = NULL;
+  g_autofree char *oldest = NULL;
+  g_autofree char *top = NULL;
+  g_autofree char *older_than = NULL;
+  g_autoptr(JsonNode) state = NULL;
   JsonArray *notifications;
   guint length;
+  gint64 pages = 0;
 
   if (cursor != NULL && cursor[0] == '\0')
     cursor = NULL;
+
+  /* The first sync walking back: a JSON object. Otherwise the newest stored id. */
+  if (cursor != NULL && cursor[0] == '{')
+    {
+      JsonObject *object;
+
+      state = json_from_string (cursor, NULL);
+      object = state != NULL && JSON_NODE_HOLDS_OBJECT (state) ? json_node_get_object (state) : NULL;
+      top = g_strdup (desk_json_string (object, "top"));
+      older_than = g_strdup (desk_json_string (object, "older_than"));
+      if (object != NULL && json_object_has_member (object, "pages"))
+        pages = json_object_get_int_member_with_default (object, "pages", 0);
+      cursor = NULL;
+      /* A cursor we cannot read starts over with the newest page: dedupe keeps it exact. */
+      if (top == NULL || older_than == NULL)
+        g_clear_pointer (&top, g_free);
+    }
 
   url = desk_http_url (self->server_url, "/api/v1/notifications",
                        "types[]", "mention",
                        "include_filtered", "true",
                        "limit", limit,
                        "min_id", cursor,
+                       "max_id", top != NULL ? older_than : NULL,
                        NULL);
   response = api (self, "GET", url, NULL, NULL, cancellable, error);
   if (response == NULL)
@@ -493,6 +519,11 @@ fetch_mentions (DeskMastodonProvider  *self,
       /* The server lists the newest first: that one is where the next page starts. */
       if (newest == NULL && desk_json_string (notification, "id") != NULL)
         newest = g_strdup (desk_json_string (notification, "id"));
+      if (desk_json_string (notification, "id") != NULL)
+        {
+          g_free (oldest);
+          oldest = g_strdup (desk_json_string (notification, "id"));
+        }
 
       if (g_strcmp0 (desk_json_string (notification, "type"), "mention") != 0 ||
           status_node == NULL || !JSON_NODE_HOLDS_OBJECT (status_node))
@@ -527,9 +558,47 @@ fetch_mentions (DeskMastodonProvider  *self,
       }
   }
 
-  result->cursor = g_steal_pointer (&newest);  /* NULL on an empty page: keep the old one */
-  /* Paging forward needs a position: the first pass (no cursor) reads the newest page only. */
-  result->more = cursor != NULL && length >= PAGE_LIMIT && result->cursor != NULL;
+  if (cursor != NULL)
+    {
+      /* Forward: the page's newest, stored with it; NULL (an empty page) keeps the old one. */
+      result->cursor = g_steal_pointer (&newest);
+      result->more = length >= PAGE_LIMIT && result->cursor != NULL;
+      return g_steal_pointer (&result);
+    }
+
+  if (top == NULL)
+    {
+      /* The very first page: the newest becomes the top the first sync walks back from. */
+      top = g_steal_pointer (&newest);
+      pages = 0;
+      if (top == NULL)
+        return g_steal_pointer (&result);  /* no mention yet */
+    }
+  pages++;
+
+  if (length >= PAGE_LIMIT && oldest != NULL && pages < BACKFILL_PAGES)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "top");
+      json_builder_add_string_value (builder, top);
+      json_builder_set_member_name (builder, "older_than");
+      json_builder_add_string_value (builder, oldest);
+      json_builder_set_member_name (builder, "pages");
+      json_builder_add_int_value (builder, pages);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      result->cursor = json_to_string (root, FALSE);
+      result->more = TRUE;
+    }
+  else
+    {
+      /* Done walking back: from now on, forward from the top. */
+      result->cursor = g_steal_pointer (&top);
+      result->more = FALSE;
+    }
 
   return g_steal_pointer (&result);
 }
