@@ -7,11 +7,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash build-aux/install-deps.sh --test
 
+# Quiet when all is well; the whole output, and the closing line CI reads, when not.
+run_quietly() {
+  local out
+  if ! out=$("$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    echo "build failed: $*" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+}
+
 if [ ! -f _build/build.ninja ]; then
-  meson setup _build --prefix="$PWD/_install" -Dprofile=development >/dev/null
+  run_quietly meson setup _build --prefix="$PWD/_install" -Dprofile=development
 fi
-meson configure _build --werror >/dev/null
-ninja -C _build >/dev/null
+run_quietly meson configure _build --werror
+run_quietly ninja -C _build
 
 set +e
 meson test -C _build --print-errorlogs --no-rebuild "$@"
