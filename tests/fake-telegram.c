@@ -4,7 +4,8 @@
  *
  * Answers as the Bot API documents (../shared/specs/telegram-bot-api.openapi.json), for the
  * calls Frontdesk makes: getMe, getUpdates (offset confirms and forgets earlier updates, limit,
- * long polling with timeout, allowed_updates, 409 while a webhook is set), sendMessage (per-chat
+ * long polling with timeout, allowed_updates, 409 while a webhook is set, a newer getUpdates ends
+ * a waiting one with 409), sendMessage (per-chat
  * message ids, reply_parameters checked, business_connection_id checked) and deleteWebhook.
  * Every call is POST /bot<token>/<method> with a JSON body; a revoked token gets 401.
  * It runs in a thread of its own: the provider under test blocks on its requests.
@@ -63,6 +64,7 @@ struct _FakeTelegram
   gint64        next_update;
   gint64        clock;           /* UNIX seconds, like Telegram's dates: now, never backwards */
   gint64        last_timeout;
+  guint         terminated;      /* getUpdates ended by a newer one (409) */
 
   FakeTelegramFault fault;
   guint         retry_after;
@@ -430,13 +432,15 @@ has_updates_from (FakeTelegram *self,
   return FALSE;
 }
 
+static void poll_disconnected (SoupServerMessage *msg,
+                               Poll              *poll);
+
 static void
-poll_finish (Poll *poll)
+poll_release (Poll *poll)
 {
   FakeTelegram *self = poll->self;
 
-  respond_updates (self, poll->msg, poll->offset, poll->limit);
-  soup_server_message_unpause (poll->msg);
+  g_signal_handlers_disconnect_by_func (poll->msg, poll_disconnected, poll);
   if (poll->timeout != NULL)
     {
       g_source_destroy (poll->timeout);
@@ -445,6 +449,39 @@ poll_finish (Poll *poll)
   g_object_unref (poll->msg);
   g_ptr_array_remove (self->polls, poll);
   g_free (poll);
+}
+
+/* The client went away (a cancelled long poll): forget it. */
+static void
+poll_disconnected (SoupServerMessage *msg,
+                   Poll              *poll)
+{
+  FakeTelegram *self = poll->self;
+
+  g_mutex_lock (&self->mutex);
+  poll_release (poll);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Telegram answers one getUpdates at a time: a newer one ends the older with 409. */
+static void
+poll_terminate (Poll *poll)
+{
+  respond_error (poll->msg, 409, "Conflict: terminated by other getUpdates request; make sure "
+                 "that only one bot instance is running", 0);
+  soup_server_message_unpause (poll->msg);
+  poll->self->terminated++;
+  poll_release (poll);
+}
+
+static void
+poll_finish (Poll *poll)
+{
+  FakeTelegram *self = poll->self;
+
+  respond_updates (self, poll->msg, poll->offset, poll->limit);
+  soup_server_message_unpause (poll->msg);
+  poll_release (poll);
 }
 
 static gboolean
@@ -508,6 +545,9 @@ handle_get_updates (FakeTelegram      *self,
       return;
     }
 
+  while (self->polls->len > 0)
+    poll_terminate (g_ptr_array_index (self->polls, 0));
+
   get_int (input, "offset", &offset);
   get_int (input, "limit", &limit);
   get_int (input, "timeout", &timeout);
@@ -540,6 +580,7 @@ handle_get_updates (FakeTelegram      *self,
       g_source_set_callback (poll->timeout, poll_timed_out, poll, NULL);
       g_source_attach (poll->timeout, self->context);
       g_ptr_array_add (self->polls, poll);
+      g_signal_connect (msg, "disconnected", G_CALLBACK (poll_disconnected), poll);
       soup_server_message_pause (msg);
       return;
     }
@@ -1096,6 +1137,19 @@ fake_telegram_count_pending (FakeTelegram *self)
 
   g_mutex_lock (&self->mutex);
   n = self->updates->len;
+  g_mutex_unlock (&self->mutex);
+
+  return n;
+}
+
+/* Long polls ended by a newer getUpdates: a client that overlaps its own requests. */
+guint
+fake_telegram_count_terminated (FakeTelegram *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->mutex);
+  n = self->terminated;
   g_mutex_unlock (&self->mutex);
 
   return n;

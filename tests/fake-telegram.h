@@ -63,6 +63,7 @@ guint         fake_telegram_count_requests   (FakeTelegram      *self,
                                               const char        *method);
 guint         fake_telegram_count_pending    (FakeTelegram      *self);
 gint64        fake_telegram_get_last_timeout (FakeTelegram      *self);
+guint         fake_telegram_count_terminated (FakeTelegram      *self);
 void          fake_telegram_kill_on          (FakeTelegram      *self,
                                               GPid               pid,
                                               const char        *method,

@@ -409,11 +409,14 @@ test_long_poll (Fixture       *f,
   g_thread_join (thread);
 }
 
-/* In the app: a worker thread per account, long polling from its second pass on. */
+/* In the app: a worker thread per account; after its first pass the provider's push thread
+ * waits on Telegram, so news comes in at once and the worker itself never waits: a reply
+ * goes out at once too. The long poll here is 20 s, as it would be in the app. */
 typedef struct
 {
   Fixture *f;
   gint64   messages;
+  gint64   outbox;
 } WaitData;
 
 static gboolean
@@ -424,28 +427,72 @@ has_messages (gpointer data)
   return count (wait->f, "SELECT count(*) FROM messages") >= wait->messages;
 }
 
+static gboolean
+is_sent (gpointer data)
+{
+  WaitData *wait = data;
+
+  return desk_store_outbox_get_state (wait->f->store, wait->outbox, NULL, NULL) == DESK_OUTBOX_SENT;
+}
+
+static DeskProvider *
+long_poll_factory (DeskStore              *store,
+                   const DeskAccountInfo  *account,
+                   GError                **error)
+{
+  DeskProvider *provider = desk_providers_create (store, account, error);
+
+  if (provider != NULL)
+    g_object_set (provider, "poll-timeout", 20, NULL);
+  return provider;
+}
+
 static void
 test_background (Fixture       *f,
                  gconstpointer  data)
 {
-  WaitData wait = { f, 1 };
+  g_autoptr(DeskSyncEngine) engine = desk_sync_engine_new (f->store, long_poll_factory);
+  WaitData wait = { f, 1, 0 };
   gint64 start;
 
   fake_telegram_private_message (f->fake, ANA, "Ana", "first");
-  desk_sync_engine_start (f->engine);
+  desk_sync_engine_start (engine);
   desk_test_wait_until (has_messages, &wait);
 
-  /* The worker has moved on to waiting on getUpdates: a new message still comes in promptly. */
-  while (fake_telegram_get_last_timeout (f->fake) == 0)
+  /* The push thread is waiting on getUpdates: news comes in at once. */
+  while (fake_telegram_get_last_timeout (f->fake) != 20)
     g_usleep (10 * 1000);
+  g_usleep (200 * 1000);
   start = g_get_monotonic_time ();
   fake_telegram_private_message (f->fake, ANA, "Ana", "second");
   wait.messages = 2;
   desk_test_wait_until (has_messages, &wait);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 
-  desk_sync_engine_stop (f->engine);
-  g_assert_cmpint (count (f, "SELECT count(DISTINCT remote_id) FROM messages"), ==, 2);
+  /* A reply, while the push thread waits again: sent at once, not after the long poll. */
+  while (fake_telegram_get_last_timeout (f->fake) != 20)
+    g_usleep (10 * 1000);
+  g_usleep (200 * 1000);
+  start = g_get_monotonic_time ();
+  wait.outbox = queue_reply (f, "111001", "Hello! —MJ");
+  desk_sync_engine_wake (engine);
+  desk_test_wait_until (is_sent, &wait);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+
+  /* And news after that still comes in at once. */
+  g_usleep (500 * 1000);
+  start = g_get_monotonic_time ();
+  fake_telegram_private_message (f->fake, ANA, "Ana", "third");
+  wait.messages = 4;
+  desk_test_wait_until (has_messages, &wait);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+
+  g_test_message ("long polls ended by a newer getUpdates: %u",
+                  fake_telegram_count_terminated (f->fake));
+  desk_sync_engine_stop (engine);
+  g_assert_cmpint (count (f, "SELECT count(DISTINCT remote_id) FROM messages"), ==, 4);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 4);
+  g_assert_cmpuint (fake_telegram_count_sent (f->fake, ANA), ==, 1);
 }
 
 /* Replies */

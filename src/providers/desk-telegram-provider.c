@@ -9,7 +9,11 @@
  * Updates: one stream, "updates", read with getUpdates long polling (50 s in the app;
  * FRONTDESK_TELEGRAM_POLL_TIMEOUT or the "poll-timeout" property change it). A provider's first
  * getUpdates does not wait, so `frontdesk --sync-once` (a new provider per pass) returns at
- * once and the app's worker waits on Telegram from its second pass on. The cursor is the
+ * once. In the app the engine starts the provider's push (start_push) after the first pass: a
+ * thread of its own waits on getUpdates from the stored cursor (so it confirms nothing the
+ * store lacks) for one update and wakes the worker, whose own requests then never wait: a
+ * reply in the outbox goes out at once. Telegram answers one getUpdates at a time, so the
+ * worker's cancels the push thread's and the push thread waits for it. The cursor is the
  * next offset, returned with the page and stored by the engine in the same transaction as the
  * page's messages: Telegram forgets an update only once we ask with a higher offset, so a pass
  * killed at any instant gets the same updates again, and the store drops the duplicates by
@@ -53,6 +57,25 @@
 #define MAX_POLL_TIMEOUT    55      /* the HTTP session gives up after 60 s */
 #define SEND_INTERVAL       G_USEC_PER_SEC
 
+/* The push thread: waits on getUpdates (one update, never confirming more than the store holds)
+ * and wakes the worker when something came, so the worker's own requests never wait. */
+typedef struct
+{
+  GMutex                mutex;
+  GCond                 cond;
+  GThread              *thread;
+  GCancellable         *cancellable;     /* the poll under way, or NULL */
+  gboolean              stopping;
+  gboolean              fetching;        /* the worker's getUpdates is under way */
+  gint64                offset;          /* the stored cursor, as the worker last fetched from */
+  gint64                pushed_offset;   /* news at this offset was pushed: wait for a new one */
+  char                 *api_url;
+  char                 *token;           /* a copy: desk_credentials_free_secret() */
+  guint                 timeout;
+  DeskProviderPushFunc  func;
+  gpointer              data;
+} Push;
+
 struct _DeskTelegramProvider
 {
   GObject      parent_instance;
@@ -67,6 +90,7 @@ struct _DeskTelegramProvider
   gint64       not_before;     /* UNIX µs: Telegram asked us to wait until then */
   GHashTable  *last_send;      /* chat id (string) → monotonic µs of our last message there */
   SoupSession *session;
+  Push        *push;           /* the long poll that wakes the worker, once started */
 };
 
 enum {
@@ -193,6 +217,7 @@ parse_json (const char *text)
  * @bot: (nullable): "@username" for error texts; %NULL while signing in
  * @is_send: the call posts something: a broken connection leaves its outcome unknown
  * @retry_after: (out) (optional): UNIX µs Telegram wants no request before (429)
+ * @error_code: (out) (optional): Telegram's error_code when it refused the call
  *
  * One Bot API call. Everything is a POST with a JSON body, as the Bot API accepts.
  *
@@ -207,6 +232,7 @@ call (SoupSession   *session,
       const char    *bot,
       gboolean       is_send,
       gint64        *retry_after,
+      gint64        *error_code,
       GCancellable  *cancellable,
       GError       **error)
 {
@@ -286,6 +312,8 @@ call (SoupSession   *session,
 
   if (!json_int (object, "error_code", &code))
     code = response->status;
+  if (error_code != NULL)
+    *error_code = code;
   description = desk_json_string (object, "description");
   if (description == NULL)
     description = soup_status_get_phrase (response->status);
@@ -417,6 +445,7 @@ bot_call (DeskTelegramProvider  *self,
           JsonNode              *body,
           gboolean               is_send,
           gint64                *retry_after,
+          gint64                *error_code,
           GCancellable          *cancellable,
           GError               **error)
 {
@@ -426,7 +455,7 @@ bot_call (DeskTelegramProvider  *self,
     return NULL;
 
   return call (get_session (self), self->api_url, self->token, method, body, bot, is_send,
-               retry_after, cancellable, error);
+               retry_after, error_code, cancellable, error);
 }
 
 /* Updates → messages */
@@ -602,6 +631,185 @@ message_from_update (DeskTelegramProvider *self,
   return message;
 }
 
+static JsonNode *
+updates_body (gint64 offset,
+              guint  limit,
+              guint  timeout)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  if (offset > 0)
+    {
+      json_builder_set_member_name (builder, "offset");
+      json_builder_add_int_value (builder, offset);
+    }
+  json_builder_set_member_name (builder, "limit");
+  json_builder_add_int_value (builder, limit);
+  json_builder_set_member_name (builder, "timeout");
+  json_builder_add_int_value (builder, timeout);
+  json_builder_set_member_name (builder, "allowed_updates");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "message");
+  json_builder_add_string_value (builder, "business_message");
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Push */
+
+static gpointer
+push_thread (gpointer data)
+{
+  Push *push = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  guint failures = 0;
+
+  g_main_context_push_thread_default (context);
+  session = desk_http_session_new ();
+
+  g_mutex_lock (&push->mutex);
+  while (!push->stopping)
+    {
+      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(JsonNode) updates = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GCancellable) cancellable = NULL;
+      gboolean news;
+      gint64 offset;
+
+      /* Telegram answers one getUpdates at a time: never next to the worker's. And news
+       * once pushed is not pushed again before the worker fetched it. */
+      if (push->fetching || push->pushed_offset == push->offset)
+        {
+          g_cond_wait (&push->cond, &push->mutex);
+          continue;
+        }
+
+      offset = push->offset;
+      cancellable = g_cancellable_new ();
+      push->cancellable = g_object_ref (cancellable);
+      g_mutex_unlock (&push->mutex);
+
+      /* Asking from the stored cursor confirms only what the store already holds. */
+      body = updates_body (offset, 1, push->timeout);
+      updates = call (session, push->api_url, push->token, "getUpdates", body, NULL, FALSE, NULL,
+                      NULL, cancellable, &error);
+      news = updates != NULL && JSON_NODE_HOLDS_ARRAY (updates) &&
+             json_array_get_length (json_node_get_array (updates)) > 0;
+
+      g_mutex_lock (&push->mutex);
+      g_clear_object (&push->cancellable);
+      g_cond_broadcast (&push->cond);
+
+      if (news && !push->stopping)
+        {
+          failures = 0;
+          push->pushed_offset = offset;
+          g_mutex_unlock (&push->mutex);
+          push->func (push->data);
+          g_mutex_lock (&push->mutex);
+        }
+      else if (updates != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          failures = 0;
+        }
+      else
+        {
+          /* Signed out, a webhook, the network: the worker's polling says why; wait. */
+          gint64 delay = MIN ((gint64) 5 << MIN (failures, 6u), 300) * G_USEC_PER_SEC;
+
+          g_debug ("push: %s", error->message);
+          failures++;
+          g_cond_wait_until (&push->cond, &push->mutex, g_get_monotonic_time () + delay);
+        }
+    }
+  g_mutex_unlock (&push->mutex);
+
+  g_main_context_pop_thread_default (context);
+
+  return NULL;
+}
+
+static void
+push_stop (Push *push)
+{
+  g_mutex_lock (&push->mutex);
+  push->stopping = TRUE;
+  if (push->cancellable != NULL)
+    g_cancellable_cancel (push->cancellable);
+  g_cond_broadcast (&push->cond);
+  g_mutex_unlock (&push->mutex);
+
+  g_thread_join (push->thread);
+  g_mutex_clear (&push->mutex);
+  g_cond_clear (&push->cond);
+  g_free (push->api_url);
+  desk_credentials_free_secret (push->token);
+  g_free (push);
+}
+
+/* The worker is about to call getUpdates from @offset, the stored cursor. */
+static void
+push_begin_fetch (Push   *push,
+                  gint64  offset)
+{
+  if (push == NULL)
+    return;
+
+  g_mutex_lock (&push->mutex);
+  push->fetching = TRUE;
+  push->offset = offset;
+  if (push->cancellable != NULL)
+    g_cancellable_cancel (push->cancellable);
+  while (push->cancellable != NULL)
+    g_cond_wait (&push->cond, &push->mutex);
+  g_mutex_unlock (&push->mutex);
+}
+
+static void
+push_end_fetch (Push *push)
+{
+  if (push == NULL)
+    return;
+
+  g_mutex_lock (&push->mutex);
+  push->fetching = FALSE;
+  g_cond_broadcast (&push->cond);
+  g_mutex_unlock (&push->mutex);
+}
+
+static void
+desk_telegram_provider_start_push (DeskProvider         *provider,
+                                   DeskProviderPushFunc  func,
+                                   gpointer              user_data)
+{
+  DeskTelegramProvider *self = DESK_TELEGRAM_PROVIDER (provider);
+  Push *push;
+
+  /* Started by the worker after a pass that worked: the token is loaded. */
+  if (self->push != NULL || self->token == NULL || self->poll_timeout == 0)
+    return;
+
+  push = g_new0 (Push, 1);
+  g_mutex_init (&push->mutex);
+  g_cond_init (&push->cond);
+  push->offset = -1;            /* unknown until the worker's next fetch */
+  push->pushed_offset = -1;
+  push->fetching = TRUE;        /* nothing before the worker's next fetch says where to start */
+  push->api_url = g_strdup (self->api_url);
+  push->token = g_strdup (self->token);
+  push->timeout = self->poll_timeout;
+  push->func = func;
+  push->data = user_data;
+  push->thread = g_thread_new ("telegram-push", push_thread, push);
+
+  self->push = push;
+}
+
 static DeskFetchResult *
 desk_telegram_provider_fetch (DeskProvider  *provider,
                               const char    *stream,
@@ -611,14 +819,13 @@ desk_telegram_provider_fetch (DeskProvider  *provider,
 {
   DeskTelegramProvider *self = DESK_TELEGRAM_PROVIDER (provider);
   g_autoptr(DeskFetchResult) result = desk_fetch_result_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) updates = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonArray *array;
   gint64 offset = 0, next = 0, retry_after = 0;
   char *end = NULL;
-  guint length;
+  guint length, timeout;
 
   if (g_strcmp0 (stream, "updates") != 0)
     {
@@ -635,27 +842,30 @@ desk_telegram_provider_fetch (DeskProvider  *provider,
         offset = 0;
     }
 
-  json_builder_begin_object (builder);
-  if (offset > 0)
-    {
-      json_builder_set_member_name (builder, "offset");
-      json_builder_add_int_value (builder, offset);
-    }
-  json_builder_set_member_name (builder, "limit");
-  json_builder_add_int_value (builder, PAGE_LIMIT);
-  json_builder_set_member_name (builder, "timeout");
   /* The first request returns at once: `frontdesk --sync-once` and the app's first pass
-   * (which sends the outbox first) are not held up; the worker's later passes wait. */
-  json_builder_add_int_value (builder, self->polled ? self->poll_timeout : 0);
-  json_builder_set_member_name (builder, "allowed_updates");
-  json_builder_begin_array (builder);
-  json_builder_add_string_value (builder, "message");
-  json_builder_add_string_value (builder, "business_message");
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+   * (which sends the outbox first) are not held up; later passes wait on Telegram, unless
+   * the push thread does the waiting. */
+  if (self->push != NULL)
+    timeout = 0;
+  else
+    timeout = self->polled ? self->poll_timeout : 0;
+  body = updates_body (offset, PAGE_LIMIT, timeout);
 
-  updates = bot_call (self, "getUpdates", body, FALSE, &retry_after, cancellable, &local_error);
+  push_begin_fetch (self->push, offset);
+  for (guint attempt = 0; ; attempt++)
+    {
+      gint64 code = 0;
+
+      g_clear_error (&local_error);
+      updates = bot_call (self, "getUpdates", body, FALSE, &retry_after, &code, cancellable,
+                          &local_error);
+      /* The push thread's cancelled poll may still reach Telegram after ours and end ours
+       * with 409 ("terminated by other getUpdates request"): ask again, once. */
+      if (updates != NULL || code != 409 || self->push == NULL || attempt > 0)
+        break;
+    }
+  push_end_fetch (self->push);
+
   if (updates == NULL)
     {
       /* Waiting is no failure: an empty page that says until when. */
@@ -715,7 +925,9 @@ desk_telegram_provider_fetch (DeskProvider  *provider,
   self->polled = TRUE;
   if (next > offset)
     result->cursor = g_strdup_printf ("%" G_GINT64_FORMAT, next);
-  result->more = length >= PAGE_LIMIT;
+  /* While pushing, one more (immediate) request after news: it tells the push thread the
+   * new offset once the engine has stored it, never before. */
+  result->more = length >= PAGE_LIMIT || (self->push != NULL && length > 0);
 
   return g_steal_pointer (&result);
 }
@@ -898,7 +1110,7 @@ desk_telegram_provider_send_reply (DeskProvider        *provider,
                : g_strdup_printf ("%" G_GINT64_FORMAT, target.chat_id);
   wait_for_chat (self, chat_key, cancellable);
 
-  sent = bot_call (self, "sendMessage", body, TRUE, &retry_after, cancellable, &local_error);
+  sent = bot_call (self, "sendMessage", body, TRUE, &retry_after, NULL, cancellable, &local_error);
   sent_to_chat (self, chat_key);
   if (sent == NULL)
     {
@@ -953,8 +1165,9 @@ desk_telegram_provider_get_capabilities (DeskProvider             *provider,
   capabilities->has_direct_messages = TRUE;
   capabilities->has_public_replies = TRUE;
   capabilities->can_like = FALSE;
-  /* getUpdates waits on the server for news (long polling): come back right away. */
-  capabilities->poll_interval_seconds = 1;
+  /* getUpdates waits on the server for news (long polling): come back right away; while the
+   * push thread does the waiting and wakes the worker, a pass a minute is plenty. */
+  capabilities->poll_interval_seconds = DESK_TELEGRAM_PROVIDER (provider)->push != NULL ? 60 : 1;
 }
 
 static const char * const *
@@ -974,6 +1187,7 @@ provider_iface_init (DeskProviderInterface *iface)
   iface->send_reply = desk_telegram_provider_send_reply;
   iface->find_sent = desk_telegram_provider_find_sent;
   iface->like = NULL;
+  iface->start_push = desk_telegram_provider_start_push;
 }
 
 static void
@@ -1023,6 +1237,8 @@ desk_telegram_provider_dispose (GObject *object)
 {
   DeskTelegramProvider *self = (DeskTelegramProvider *)object;
 
+  /* First: its thread calls the engine back until it is joined. */
+  g_clear_pointer (&self->push, push_stop);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (desk_telegram_provider_parent_class)->dispose (object);
@@ -1129,7 +1345,7 @@ desk_telegram_delete_webhook (const DeskAccountInfo  *account,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  result = bot_call (DESK_TELEGRAM_PROVIDER (provider), "deleteWebhook", body, FALSE, NULL,
+  result = bot_call (DESK_TELEGRAM_PROVIDER (provider), "deleteWebhook", body, FALSE, NULL, NULL,
                      cancellable, error);
 
   return result != NULL;
@@ -1189,7 +1405,8 @@ desk_telegram_sign_in (DeskStore     *store,
     }
 
   session = desk_http_session_new ();
-  me = call (session, api_url, clean_token, "getMe", NULL, NULL, FALSE, NULL, cancellable, error);
+  me = call (session, api_url, clean_token, "getMe", NULL, NULL, FALSE, NULL, NULL, cancellable,
+             error);
   if (me == NULL)
     return 0;
 
