@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "desk-account-dialog.h"
@@ -17,6 +18,8 @@
 #include "desk-test-util.h"
 #include "desk-window.h"
 #include "fake-bluesky.h"
+#include "fake-mastodon.h"
+#include "fake-telegram.h"
 
 typedef void (*CheckFunc) (DeskApplication *app,
                            DeskWindow      *window);
@@ -424,6 +427,153 @@ test_sign_in_again (void)
   g_clear_pointer (&fake, fake_bluesky_free);
 }
 
+static FakeTelegram *telegram;
+static FakeMastodon *mastodon;
+
+static GtkWindow *
+open_dialog_for (DeskWindow *window,
+                 guint       network)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL);
+  desk_test_wait_until (has_toplevel_of_type, GSIZE_TO_POINTER (DESK_TYPE_ACCOUNT_DIALOG));
+  dialog = toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Network")),
+                              network);
+  return dialog;
+}
+
+/* A Telegram bot added by its token: the customer's private message reaches the inbox. */
+static void
+check_add_telegram (DeskApplication *app,
+                    DeskWindow      *window)
+{
+  GtkWindow *dialog = open_dialog_for (window, 2);
+  GtkWidget *token = find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, "Bot Token");
+  GtkWidget *server = find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Server");
+
+  g_assert_true (gtk_widget_get_visible (token));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Handle")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (server)), ==, "https://api.telegram.org");
+
+  gtk_editable_set_text (GTK_EDITABLE (server), fake_telegram_get_url (telegram));
+  gtk_editable_set_text (GTK_EDITABLE (token), "123456:ABC-secret-token");
+  g_signal_emit_by_name (token, "entry-activated");
+
+  desk_test_wait_until (inbox_has_one, window);
+  g_assert_null (toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG));
+}
+
+static void
+test_add_telegram (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ui-add-telegram/inbox.db");
+
+  g_setenv ("FRONTDESK_TELEGRAM_POLL_TIMEOUT", "1", TRUE);
+  telegram = fake_telegram_new ("123456:ABC-secret-token", 123456, "lipa_help_bot");
+  fake_telegram_private_message (telegram, 777, "Mojca", "Ali imate brezglutenske piškote?");
+
+  run_app (path, check_add_telegram);
+
+  g_clear_pointer (&telegram, fake_telegram_free);
+}
+
+static gboolean
+browser_address_shown (gpointer data)
+{
+  GtkWidget *code = find_widget (data, ADW_TYPE_ENTRY_ROW, "Code From the Browser");
+
+  return code != NULL && gtk_widget_get_visible (code);
+}
+
+static char *
+authorize_url (GtkWidget *dialog)
+{
+  /* The dialog shows the address for users whose browser did not open: use it as one. */
+  for (GtkWidget *child = gtk_widget_get_first_child (dialog); child != NULL; )
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child))
+        {
+          const char *text = gtk_label_get_text (GTK_LABEL (child));
+          const char *url = strstr (text, "http");
+
+          if (url != NULL && strstr (url, "/oauth/authorize") != NULL)
+            return g_strdup (url);
+        }
+
+      if (gtk_widget_get_first_child (child) != NULL)
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child != NULL && gtk_widget_get_next_sibling (child) == NULL)
+            {
+              child = gtk_widget_get_parent (child);
+              if (child == dialog)
+                return NULL;
+            }
+          if (child != NULL)
+            child = gtk_widget_get_next_sibling (child);
+        }
+    }
+
+  return NULL;
+}
+
+static gpointer
+browse_thread (gpointer data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", data);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+
+  g_free (data);
+  return GUINT_TO_POINTER (soup_message_get_status (message));
+}
+
+/* A Mastodon account added through the browser: the code comes back to the loopback. */
+static void
+check_add_mastodon (DeskApplication *app,
+                    DeskWindow      *window)
+{
+  GtkWindow *dialog = open_dialog_for (window, 1);
+  GtkWidget *server = find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Server");
+  g_autofree char *url = NULL;
+  GThread *browser;
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (server)), ==, "");
+  gtk_editable_set_text (GTK_EDITABLE (server), fake_mastodon_get_url (mastodon));
+  g_signal_emit_by_name (server, "entry-activated");
+
+  desk_test_wait_until (browser_address_shown, dialog);
+  url = authorize_url (GTK_WIDGET (dialog));
+  g_assert_nonnull (url);
+  g_assert_nonnull (strstr (url, "code_challenge_method=S256"));
+
+  /* The browser runs beside the app, as it would. */
+  browser = g_thread_new ("browser", browse_thread, g_strdup (url));
+  desk_test_wait_until (inbox_has_one, window);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (browser)), ==, 200);
+  g_assert_null (toplevel_of_type (DESK_TYPE_ACCOUNT_DIALOG));
+}
+
+static void
+test_add_mastodon (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ui-add-mastodon/inbox.db");
+  const char *customer;
+
+  mastodon = fake_mastodon_new ("lipa");
+  customer = fake_mastodon_add_customer (mastodon, "ana@social.example", "Ana Novak");
+  fake_mastodon_post (mastodon, customer, NULL, "public",
+                      "<p><span class=\"h-card\"><a href=\"#\">@lipa</a></span> do you ship to Ljubljana?</p>",
+                      FAKE_MASTODON_NOTIFY_MENTION);
+
+  run_app (path, check_add_mastodon);
+
+  g_clear_pointer (&mastodon, fake_mastodon_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +593,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/secondary", test_secondary_windows);
   g_test_add_func ("/ui/window/add-account", test_add_account);
   g_test_add_func ("/ui/window/sign-in-again", test_sign_in_again);
+  g_test_add_func ("/ui/window/add-telegram", test_add_telegram);
+  g_test_add_func ("/ui/window/add-mastodon", test_add_mastodon);
 
   return g_test_run ();
 }

@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (DeskAccountDialog, desk_account_dialog, DESK, ACCOUNT_DIAL
 DeskAccountDialog *desk_account_dialog_new         (GtkWindow         *parent,
                                                     DeskStore         *store);
 void               desk_account_dialog_set_account (DeskAccountDialog *self,
+                                                    const char        *network,
                                                     const char        *handle,
                                                     const char        *server);
 

@@ -214,7 +214,8 @@ add_account_action (GtkWidget  *widget,
 
   dialog = desk_account_dialog_new (GTK_WINDOW (self), self->store);
   if (g_strcmp0 (action_name, "win.sign-in-again") == 0 && self->needs_sign_in != NULL)
-    desk_account_dialog_set_account (dialog, self->needs_sign_in->handle,
+    desk_account_dialog_set_account (dialog, self->needs_sign_in->network,
+                                     self->needs_sign_in->handle,
                                      self->needs_sign_in->server_url);
   g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
