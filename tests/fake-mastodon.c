@@ -73,6 +73,7 @@ struct _FakeMastodon
   gboolean      approve;
   guint         max_characters;
   guint         favourites;
+  guint         reblogs;
   char         *last_request;   /* the body of the last POST /api/v1/statuses */
 
   FakeMastodonFault fault;
@@ -833,6 +834,18 @@ server_callback (SoupServer        *server,
           add_status (b, status);
           respond_builder (msg, 200, b);
         }
+      else if (post && g_str_equal (parts[1], "reblog"))
+        {
+          /* As Mastodon: a direct or private status cannot be boosted. */
+          if (g_strcmp0 (status->visibility, "direct") == 0 || g_strcmp0 (status->visibility, "private") == 0)
+            respond_error (msg, 422, "Validation failed: Reblog of status is not permitted");
+          else
+            {
+              self->reblogs++;
+              add_status (b, status);
+              respond_builder (msg, 200, b);
+            }
+        }
       else
         respond_error (msg, 404, "Record not found");
     }
@@ -1216,4 +1229,16 @@ fake_mastodon_kill_on (FakeMastodon *self,
   self->kill_countdown = nth;
   self->kill_after = after;
   g_mutex_unlock (&self->mutex);
+}
+
+guint
+fake_mastodon_count_reblogs (FakeMastodon *self)
+{
+  guint count;
+
+  g_mutex_lock (&self->mutex);
+  count = self->reblogs;
+  g_mutex_unlock (&self->mutex);
+
+  return count;
 }

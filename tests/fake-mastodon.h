@@ -55,6 +55,7 @@ guint         fake_mastodon_count_statuses_by  (FakeMastodon       *self,
 char         *fake_mastodon_dup_last_request   (FakeMastodon       *self);
 char         *fake_mastodon_dup_last_visibility (FakeMastodon      *self);
 guint         fake_mastodon_count_favourites   (FakeMastodon       *self);
+guint         fake_mastodon_count_reblogs      (FakeMastodon       *self);
 guint         fake_mastodon_count_requests     (FakeMastodon       *self,
                                                 const char         *prefix);
 void          fake_mastodon_kill_on            (FakeMastodon       *self,

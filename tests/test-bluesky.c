@@ -493,6 +493,11 @@ test_like (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (fake_bluesky_count_requests (f->fake, "createRecord"), ==, 1);
 
+  /* A repost is the same kind of record in another collection. */
+  g_assert_true (desk_provider_boost (provider, post, raw, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_bluesky_count_requests (f->fake, "createRecord"), ==, 2);
+
   /* Without the post's details there is nothing to like, and it says so. */
   g_assert_false (desk_provider_like (provider, post, NULL, NULL, &error));
   g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED);

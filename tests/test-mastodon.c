@@ -590,6 +590,30 @@ test_like (Fixture       *f,
   g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED);
 }
 
+static void
+test_boost (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (f->store, NULL);
+  g_autoptr(DeskProvider) provider = desk_providers_create (f->store, accounts->pdata[0], NULL);
+  DeskProviderCapabilities capabilities;
+  const char *post = mention (f, f->ana, NULL, "public", "your new cups are lovely");
+  const char *dm = mention (f, f->boris, NULL, "direct", "private question");
+
+  desk_provider_get_capabilities (provider, &capabilities);
+  g_assert_true (capabilities.can_boost);
+
+  g_assert_true (desk_provider_boost (provider, post, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_mastodon_count_reblogs (f->fake), ==, 1);
+
+  /* A direct message is never shared: Mastodon refuses, and it says so. */
+  g_assert_false (desk_provider_boost (provider, dm, NULL, NULL, &error));
+  g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED);
+  g_assert_cmpuint (fake_mastodon_count_reblogs (f->fake), ==, 1);
+}
+
 /* Failures */
 
 static void
@@ -1059,6 +1083,7 @@ main (int   argc,
   ADD ("reply-too-long", test_reply_too_long);
   ADD ("find-sent-late", test_find_sent_late);
   ADD ("like", test_like);
+  ADD ("boost", test_boost);
   ADD ("revoked", test_revoked);
   ADD ("rate-limited", test_rate_limited);
   ADD ("truncated", test_truncated);

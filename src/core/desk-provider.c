@@ -201,6 +201,36 @@ desk_provider_like (DeskProvider  *self,
   return iface->like (self, remote_id, raw_json, cancellable, error);
 }
 
+/**
+ * desk_provider_boost:
+ * @remote_id: the customer's post
+ * @raw_json: (nullable): its stored JSON, for network details
+ *
+ * Shares a customer's post with the business's followers (a Mastodon boost, a Bluesky repost).
+ */
+gboolean
+desk_provider_boost (DeskProvider  *self,
+                     const char    *remote_id,
+                     const char    *raw_json,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  DeskProviderInterface *iface;
+
+  g_return_val_if_fail (DESK_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (remote_id != NULL, FALSE);
+
+  iface = DESK_PROVIDER_GET_IFACE (self);
+  if (iface->boost == NULL)
+    {
+      g_set_error_literal (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
+                           _("This network has no way to share a post."));
+      return FALSE;
+    }
+
+  return iface->boost (self, remote_id, raw_json, cancellable, error);
+}
+
 DeskFetchResult *
 desk_fetch_result_new (void)
 {

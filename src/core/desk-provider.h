@@ -53,6 +53,7 @@ typedef struct
   gboolean       has_direct_messages;
   gboolean       has_public_replies;
   gboolean       can_like;
+  gboolean       can_boost;      /* share the customer's post with the business's followers */
   guint          poll_interval_seconds;  /* under half of the published rate limit */
 } DeskProviderCapabilities;
 
@@ -127,6 +128,11 @@ struct _DeskProviderInterface
                                            const char                *raw_json,
                                            GCancellable              *cancellable,
                                            GError                   **error);
+  gboolean            (*boost)            (DeskProvider              *self,
+                                           const char                *remote_id,
+                                           const char                *raw_json,
+                                           GCancellable              *cancellable,
+                                           GError                   **error);
   void                (*start_push)       (DeskProvider              *self,
                                            DeskProviderPushFunc       func,
                                            gpointer                   user_data);
@@ -162,6 +168,11 @@ gboolean            desk_provider_like              (DeskProvider              *
                                                      GCancellable              *cancellable,
                                                      GError                   **error);
 
+gboolean            desk_provider_boost             (DeskProvider              *self,
+                                                     const char                *remote_id,
+                                                     const char                *raw_json,
+                                                     GCancellable              *cancellable,
+                                                     GError                   **error);
 gboolean            desk_provider_start_push        (DeskProvider              *self,
                                                      DeskProviderPushFunc       func,
                                                      gpointer                   user_data);

@@ -1273,14 +1273,15 @@ desk_bluesky_provider_send_reply (DeskProvider        *provider,
   }
 }
 
+/* A like or a repost: a record in the business's repo whose subject is the customer's post. */
 static gboolean
-desk_bluesky_provider_like (DeskProvider  *provider,
-                            const char    *remote_id,
-                            const char    *raw_json,
-                            GCancellable  *cancellable,
-                            GError       **error)
+create_subject_record (DeskBlueskyProvider  *self,
+                       const char           *collection,
+                       const char           *remote_id,
+                       const char           *raw_json,
+                       GCancellable         *cancellable,
+                       GError              **error)
 {
-  DeskBlueskyProvider *self = DESK_BLUESKY_PROVIDER (provider);
   g_autoptr(JsonNode) raw = parse_json (raw_json);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -1294,7 +1295,7 @@ desk_bluesky_provider_like (DeskProvider  *provider,
   if (cid == NULL)
     {
       g_set_error_literal (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
-                           _("Frontdesk does not know which Bluesky post to like."));
+                           _("Frontdesk does not know which Bluesky post this is."));
       return FALSE;
     }
 
@@ -1302,11 +1303,11 @@ desk_bluesky_provider_like (DeskProvider  *provider,
   json_builder_set_member_name (builder, "repo");
   json_builder_add_string_value (builder, self->did);
   json_builder_set_member_name (builder, "collection");
-  json_builder_add_string_value (builder, "app.bsky.feed.like");
+  json_builder_add_string_value (builder, collection);
   json_builder_set_member_name (builder, "record");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "$type");
-  json_builder_add_string_value (builder, "app.bsky.feed.like");
+  json_builder_add_string_value (builder, collection);
   add_strong_ref (builder, "subject", remote_id, cid);
   json_builder_set_member_name (builder, "createdAt");
   json_builder_add_string_value (builder, created_at);
@@ -1324,11 +1325,33 @@ desk_bluesky_provider_like (DeskProvider  *provider,
       g_autofree char *text = desk_http_error_text (response);
 
       g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
-                   _("Bluesky refused the like: %s"), text);
+                   _("Bluesky refused it: %s"), text);
       return FALSE;
     }
 
   return TRUE;
+}
+
+static gboolean
+desk_bluesky_provider_like (DeskProvider  *provider,
+                            const char    *remote_id,
+                            const char    *raw_json,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  return create_subject_record (DESK_BLUESKY_PROVIDER (provider), "app.bsky.feed.like",
+                                remote_id, raw_json, cancellable, error);
+}
+
+static gboolean
+desk_bluesky_provider_boost (DeskProvider  *provider,
+                             const char    *remote_id,
+                             const char    *raw_json,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  return create_subject_record (DESK_BLUESKY_PROVIDER (provider), "app.bsky.feed.repost",
+                                remote_id, raw_json, cancellable, error);
 }
 
 /* Identity and capabilities */
@@ -1348,6 +1371,7 @@ desk_bluesky_provider_get_capabilities (DeskProvider             *provider,
   capabilities->has_direct_messages = TRUE;
   capabilities->has_public_replies = TRUE;
   capabilities->can_like = TRUE;
+  capabilities->can_boost = TRUE;
   /* The PDS allows 3000 requests per 5 minutes; a pass costs a few dozen at most. */
   capabilities->poll_interval_seconds = 60;
 }
@@ -1369,6 +1393,7 @@ provider_iface_init (DeskProviderInterface *iface)
   iface->send_reply = desk_bluesky_provider_send_reply;
   iface->find_sent = desk_bluesky_provider_find_sent;
   iface->like = desk_bluesky_provider_like;
+  iface->boost = desk_bluesky_provider_boost;
 }
 
 static void

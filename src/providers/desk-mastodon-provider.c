@@ -930,6 +930,37 @@ desk_mastodon_provider_like (DeskProvider  *provider,
   return TRUE;
 }
 
+static gboolean
+desk_mastodon_provider_boost (DeskProvider  *provider,
+                              const char    *remote_id,
+                              const char    *raw_json,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  DeskMastodonProvider *self = DESK_MASTODON_PROVIDER (provider);
+  g_autoptr(DeskHttpResponse) response = NULL;
+  g_autofree char *escaped = g_uri_escape_string (remote_id, NULL, TRUE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/statuses/%s/reblog", escaped);
+  g_autofree char *url = desk_http_url (self->server_url, path, NULL);
+
+  /* Boosting twice is harmless: Mastodon answers with the boost either way. A direct message
+   * cannot be boosted; Mastodon refuses it with its own words. */
+  response = api (self, "POST", url, NULL, NULL, cancellable, error);
+  if (response == NULL)
+    return FALSE;
+
+  if (response->status != 200)
+    {
+      g_autofree char *text = desk_http_error_text (response);
+
+      g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
+                   _("Mastodon refused the boost: %s"), text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Identity and capabilities */
 
 static const char *
@@ -952,6 +983,7 @@ desk_mastodon_provider_get_capabilities (DeskProvider             *provider,
   capabilities->has_direct_messages = TRUE;
   capabilities->has_public_replies = TRUE;
   capabilities->can_like = TRUE;
+  capabilities->can_boost = TRUE;
   /* Mastodon allows 300 requests per 5 minutes per account. */
   capabilities->poll_interval_seconds = 60;
 }
@@ -973,6 +1005,7 @@ provider_iface_init (DeskProviderInterface *iface)
   iface->send_reply = desk_mastodon_provider_send_reply;
   iface->find_sent = desk_mastodon_provider_find_sent;
   iface->like = desk_mastodon_provider_like;
+  iface->boost = desk_mastodon_provider_boost;
   iface->start_push = desk_mastodon_provider_start_push;
 }
 
