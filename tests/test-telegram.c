@@ -690,6 +690,8 @@ test_rate_limited (Fixture       *f,
   g_test_message ("%s", error->message);
   g_clear_error (&error);
   g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, &last_error, NULL), ==, DESK_OUTBOX_QUEUED);
+  /* A first rate limit passes by itself: nothing for the window to say. */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM accounts WHERE last_error IS NOT NULL"), ==, 0);
 
   g_usleep (1100 * 1000);
   assert_sync_ok (f);
@@ -708,10 +710,19 @@ test_webhook (Fixture       *f,
   fake_telegram_set_webhook (f->fake, "https://old-crm.example/telegram");
 
   g_assert_false (sync_once (f, &error));
-  g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED);
+  g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_WEBHOOK_SET);
   g_assert_nonnull (strstr (error->message, "webhook"));
   g_assert_nonnull (strstr (error->message, "@" BOT_NAME));
   g_test_message ("%s", error->message);
+
+  /* The account says why for the window, at the first failure: it will not pass by itself. */
+  {
+    g_autoptr(DeskAccountInfo) failed = first_account (f);
+
+    g_assert_cmpstr (failed->last_error_code, ==, "webhook-set");
+    g_assert_cmpstr (failed->last_error, ==, error->message);
+    g_assert_cmpstr (failed->state, ==, "ok");
+  }
   g_clear_error (&error);
 
   g_assert_true (desk_telegram_delete_webhook (account, NULL, &error));
@@ -720,6 +731,57 @@ test_webhook (Fixture       *f,
 
   assert_sync_ok (f);
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 1);
+
+  {
+    g_autoptr(DeskAccountInfo) synced = first_account (f);
+
+    g_assert_null (synced->last_error_code);
+    g_assert_null (synced->last_error);
+  }
+}
+
+/* Network trouble is not shown at once: only when three passes in a row failed. The next pass
+ * that works clears it. */
+static void
+test_sync_error_transient (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fake_telegram_private_message (f->fake, ANA, "Ana", "hi");
+
+  for (guint pass = 1; pass <= 3; pass++)
+    {
+      g_autoptr(DeskAccountInfo) account = NULL;
+
+      fake_telegram_set_fault (f->fake, FAKE_TELEGRAM_FAULT_SERVER_ERROR, 0);
+      g_assert_false (sync_once (f, &error));
+      g_assert_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NETWORK);
+
+      account = first_account (f);
+      if (pass < 3)
+        {
+          g_assert_null (account->last_error_code);
+          g_assert_null (account->last_error);
+        }
+      else
+        {
+          g_assert_cmpstr (account->last_error_code, ==, "network");
+          g_assert_cmpstr (account->last_error, ==, error->message);
+        }
+      g_clear_error (&error);
+    }
+
+  assert_sync_ok (f);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM accounts WHERE last_error IS NOT NULL"
+                             " OR last_error_code IS NOT NULL"), ==, 0);
+
+  /* The count starts again after a pass that worked. */
+  fake_telegram_set_fault (f->fake, FAKE_TELEGRAM_FAULT_SERVER_ERROR, 0);
+  g_assert_false (sync_once (f, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM accounts WHERE last_error IS NOT NULL"), ==, 0);
 }
 
 static void
@@ -1114,6 +1176,7 @@ main (int   argc,
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("rate-limited", test_rate_limited);
   ADD ("webhook", test_webhook);
+  ADD ("sync-error-transient", test_sync_error_transient);
   ADD ("revoked", test_revoked);
   ADD ("no-secret-on-disk", test_no_secret_on_disk);
   ADD ("no-secret-in-log", test_no_secret_in_log);

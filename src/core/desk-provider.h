@@ -27,6 +27,9 @@ G_BEGIN_DECLS
  * @DESK_PROVIDER_ERROR_NO_DM_ACCESS: the credentials do not allow direct messages
  * @DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME: a send may or may not have reached the network
  * @DESK_PROVIDER_ERROR_TOO_LONG: the reply is over the network's length limit
+ * @DESK_PROVIDER_ERROR_WEBHOOK_SET: the network delivers the account's updates to a webhook,
+ *   so they cannot be read here until it is removed (Telegram's 409 "webhook is active"; the UI
+ *   offers desk_telegram_delete_webhook())
  */
 typedef enum
 {
@@ -38,6 +41,7 @@ typedef enum
   DESK_PROVIDER_ERROR_NO_DM_ACCESS,
   DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME,
   DESK_PROVIDER_ERROR_TOO_LONG,
+  DESK_PROVIDER_ERROR_WEBHOOK_SET,
 } DeskProviderError;
 
 typedef enum

@@ -188,6 +188,12 @@ static const char * const migrations[] = {
   "CREATE INDEX conversations_all_waiting ON conversations"
   "  (coalesce (waiting_since, 9223372036854775807), id, account_id, contact_id);"
   "CREATE INDEX messages_conversation_by_id ON messages (id, conversation_id);",
+
+  /* 5: why the account's last sync failed, for the window to say: the message in words and a
+   *    short code ("webhook-set", "rate-limited", "network", "protocol", "refused", "keyring",
+   *    "store", "failed"); both NULL once a pass succeeds. See desk_sync_engine_sync_account(). */
+  "ALTER TABLE accounts ADD COLUMN last_error TEXT;"
+  "ALTER TABLE accounts ADD COLUMN last_error_code TEXT;",
 };
 
 const char * const *

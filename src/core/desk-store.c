@@ -725,7 +725,8 @@ desk_store_list_accounts (DeskStore  *self,
     goto out;
 
   stmt = get_statement (self,
-                        "SELECT id, network, remote_id, handle, display_name, server_url, state"
+                        "SELECT id, network, remote_id, handle, display_name, server_url, state,"
+                        "       last_error, last_error_code"
                         " FROM accounts ORDER BY id",
                         error);
   if (stmt == NULL)
@@ -744,6 +745,8 @@ desk_store_list_accounts (DeskStore  *self,
       info->display_name = column_dup (stmt, 4);
       info->server_url = column_dup (stmt, 5);
       info->state = column_dup (stmt, 6);
+      info->last_error = column_dup (stmt, 7);
+      info->last_error_code = column_dup (stmt, 8);
       g_ptr_array_add (accounts, info);
     }
   sqlite3_reset (stmt);
@@ -1923,6 +1926,66 @@ desk_store_set_account_state (DeskStore   *self,
   if (rc != SQLITE_DONE)
     {
       desk_store_set_error_from_sqlite (error, self->db, rc, "change an account's state");
+      goto out;
+    }
+
+  if (sqlite3_changes (self->db) > 0)
+    queue_emit (self, ACCOUNTS_CHANGED, NULL);
+  ret = TRUE;
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/**
+ * desk_store_set_account_error:
+ * @code: (nullable): a short code for the failure ("webhook-set", "network", …); %NULL clears
+ * @message: (nullable): the failure in words, for the window; ignored when @code is %NULL
+ *
+ * Records why the account's last sync failed, or clears it. Writes, and emits
+ * DeskStore::accounts-changed, only when the recorded error changes. Callable from any thread.
+ */
+gboolean
+desk_store_set_account_error (DeskStore   *self,
+                              gint64       account_id,
+                              const char  *code,
+                              const char  *message,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ret = FALSE;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  if (code == NULL)
+    message = NULL;
+  else if (message == NULL)
+    message = "";
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "UPDATE accounts SET last_error_code = ?2, last_error = ?3"
+                        " WHERE id = ?1 AND (last_error_code IS NOT ?2 OR last_error IS NOT ?3)",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, code, DESK_MAX_FIELD_BYTES);
+  bind_text (stmt, 3, message, 4 * DESK_MAX_FIELD_BYTES);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "record an account's sync error");
       goto out;
     }
 

@@ -75,6 +75,11 @@ gboolean           desk_store_set_account_state         (DeskStore           *se
                                                          gint64               account_id,
                                                          const char          *state,
                                                          GError             **error);
+gboolean           desk_store_set_account_error         (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         const char          *code,
+                                                         const char          *message,
+                                                         GError             **error);
 
 /* Open conversations whose thread the sync engine re-reads from the network */
 GPtrArray         *desk_store_list_open_threads         (DeskStore           *self,

@@ -13,6 +13,13 @@
  * An account that fails never stops the others: it backs off (exponentially, with jitter),
  * waits for the network's rate-limit reset, or is marked "needs-sign-in".
  *
+ * Why a pass failed is recorded on the account (accounts.last_error and last_error_code) for
+ * the window to say, and cleared by the next pass that succeeds. Rate limits and network
+ * trouble usually pass by themselves, so they are recorded only once SHOW_TRANSIENT_AFTER
+ * passes in a row have failed (counted per engine, so never by a single `--sync-once`);
+ * anything else (a webhook, a refusal, an unreadable answer, the keyring) at the first failure.
+ * An account that needs signing in again says so with its state instead.
+ *
  * In the app every account has a worker thread of its own; `frontdesk --sync-once` and the
  * tests run one pass of every account with desk_sync_engine_run_once().
  */
@@ -30,6 +37,7 @@
 #define THREADS_PER_PASS     50   /* a pass a minute stays far under the rate limits */
 #define MAX_BACKOFF          (15 * 60 * G_USEC_PER_SEC)
 #define MIN_BACKOFF          (5 * G_USEC_PER_SEC)
+#define SHOW_TRANSIENT_AFTER 3    /* failed passes in a row before network trouble is shown */
 
 typedef struct
 {
@@ -48,6 +56,7 @@ struct _DeskSyncEngine
   DeskProviderFactory  factory;
   GCancellable        *cancellable;
   GPtrArray           *workers;
+  GHashTable          *failures;   /* account id → failed passes in a row; under mutex */
   GMutex               mutex;
   GCond                cond;
   guint                wake_serial;
@@ -98,6 +107,109 @@ desk_sync_backoff_delay (guint   failures,
   delay = MIN (delay, MAX_BACKOFF);
 
   return delay / 2 + (gint64) ((delay / 2) * (random / (double) G_MAXUINT32));
+}
+
+/* Errors for the window */
+
+/* Returns: the short code recorded for @error, or %NULL for errors the window shows otherwise
+ *   (cancelled; needs signing in, which is the account's state); @transient says whether the
+ *   failure usually passes by itself */
+static const char *
+error_code (const GError *error,
+            gboolean     *transient)
+{
+  *transient = FALSE;
+
+  if (error->domain == DESK_PROVIDER_ERROR)
+    {
+      switch ((DeskProviderError) error->code)
+        {
+        case DESK_PROVIDER_ERROR_NEEDS_SIGN_IN:
+          return NULL;
+
+        case DESK_PROVIDER_ERROR_WEBHOOK_SET:
+          return "webhook-set";
+
+        case DESK_PROVIDER_ERROR_RATE_LIMITED:
+          *transient = TRUE;
+          return "rate-limited";
+
+        case DESK_PROVIDER_ERROR_NETWORK:
+        case DESK_PROVIDER_ERROR_UNKNOWN_OUTCOME:
+          *transient = TRUE;
+          return "network";
+
+        case DESK_PROVIDER_ERROR_PROTOCOL:
+          return "protocol";
+
+        case DESK_PROVIDER_ERROR_REFUSED:
+        case DESK_PROVIDER_ERROR_NO_DM_ACCESS:
+        case DESK_PROVIDER_ERROR_TOO_LONG:
+        default:
+          return "refused";
+        }
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  if (error->domain == DESK_CREDENTIALS_ERROR)
+    return "keyring";
+  if (error->domain == DESK_STORE_ERROR)
+    return "store";
+  if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+      error->domain == G_TLS_ERROR)
+    {
+      *transient = TRUE;
+      return "network";
+    }
+
+  return "failed";
+}
+
+/* Records how the account's pass ended (@error %NULL: it succeeded) for the window. */
+static gboolean
+note_outcome (DeskSyncEngine  *self,
+              gint64           account_id,
+              const GError    *outcome,
+              GError         **error)
+{
+  const char *code = NULL;
+  gboolean transient = FALSE;
+  guint failures = 0;
+
+  if (outcome != NULL && (code = error_code (outcome, &transient)) == NULL)
+    return TRUE;
+
+  g_mutex_lock (&self->mutex);
+  if (outcome == NULL)
+    {
+      g_hash_table_remove (self->failures, &account_id);
+    }
+  else
+    {
+      failures = GPOINTER_TO_UINT (g_hash_table_lookup (self->failures, &account_id)) + 1;
+      g_hash_table_replace (self->failures, g_memdup2 (&account_id, sizeof account_id),
+                            GUINT_TO_POINTER (failures));
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (transient && failures < SHOW_TRANSIENT_AFTER)
+    return TRUE;
+
+  return desk_store_set_account_error (self->store, account_id, code,
+                                       outcome != NULL ? outcome->message : NULL, error);
+}
+
+static void
+note_failure (DeskSyncEngine *self,
+              gint64          account_id,
+              const GError   *failure)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!note_outcome (self, account_id, failure, &error))
+    g_warning ("Cannot record why account %" G_GINT64_FORMAT " failed: %s", account_id,
+               error->message);
 }
 
 /* The outbox */
@@ -178,6 +290,7 @@ send_one (DeskSyncEngine  *self,
         case DESK_PROVIDER_ERROR_REFUSED:
         case DESK_PROVIDER_ERROR_NO_DM_ACCESS:
         case DESK_PROVIDER_ERROR_TOO_LONG:
+        case DESK_PROVIDER_ERROR_WEBHOOK_SET:
         default:
           next = DESK_OUTBOX_FAILED;
           break;
@@ -372,6 +485,9 @@ desk_sync_engine_sync_account (DeskSyncEngine  *self,
   if (!desk_store_set_account_state (self->store, account_id, "ok", &local_error))
     goto failed;
 
+  if (!note_outcome (self, account_id, NULL, &local_error))
+    goto failed;
+
   if (next_run != NULL)
     *next_run = MAX (retry_after,
                      g_get_real_time () + (gint64) MAX (capabilities.poll_interval_seconds, 1) * G_USEC_PER_SEC);
@@ -385,6 +501,10 @@ failed:
 
       if (!desk_store_set_account_state (self->store, account_id, "needs-sign-in", &state_error))
         g_warning ("Cannot mark account %" G_GINT64_FORMAT ": %s", account_id, state_error->message);
+    }
+  else
+    {
+      note_failure (self, account_id, local_error);
     }
 
   if (next_run != NULL)
@@ -445,7 +565,10 @@ desk_sync_engine_run_once (DeskSyncEngine  *self,
         {
           stats->accounts_failed++;
           if (provider == NULL)
-            report (self, "account %" G_GINT64_FORMAT ": %s", account->id, local_error->message);
+            {
+              report (self, "account %" G_GINT64_FORMAT ": %s", account->id, local_error->message);
+              note_failure (self, account->id, local_error);
+            }
           if (first_error == NULL)
             first_error = g_steal_pointer (&local_error);
         }
@@ -528,6 +651,9 @@ account_thread (gpointer data)
               if (account->id == worker->account_id)
                 provider = self->factory (self->store, account, &error);
             }
+
+          if (provider == NULL && error != NULL)
+            note_failure (self, worker->account_id, error);
         }
 
       if (provider != NULL &&
@@ -701,6 +827,7 @@ desk_sync_engine_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->workers, g_ptr_array_unref);
+  g_clear_pointer (&self->failures, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -721,6 +848,7 @@ desk_sync_engine_init (DeskSyncEngine *self)
 {
   self->cancellable = g_cancellable_new ();
   self->workers = g_ptr_array_new ();
+  self->failures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 }

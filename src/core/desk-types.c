@@ -85,6 +85,8 @@ desk_account_info_copy (const DeskAccountInfo *info)
   copy->display_name = g_strdup (info->display_name);
   copy->server_url = g_strdup (info->server_url);
   copy->state = g_strdup (info->state);
+  copy->last_error = g_strdup (info->last_error);
+  copy->last_error_code = g_strdup (info->last_error_code);
 
   return copy;
 }
@@ -101,6 +103,8 @@ desk_account_info_free (DeskAccountInfo *info)
   g_free (info->display_name);
   g_free (info->server_url);
   g_free (info->state);
+  g_free (info->last_error);
+  g_free (info->last_error_code);
   g_free (info);
 }
 

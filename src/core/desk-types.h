@@ -68,6 +68,8 @@ typedef struct
   char *display_name;
   char *server_url;
   char *state;          /* "ok", "needs-sign-in", "disabled" */
+  char *last_error;     /* why the last sync failed, in words; NULL when it did not */
+  char *last_error_code; /* a short code for it: "webhook-set", "network", …; see the schema */
 } DeskAccountInfo;
 
 /**

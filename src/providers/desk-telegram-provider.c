@@ -336,7 +336,7 @@ call (SoupSession   *session,
 
     case 409:
       if (strstr (description, "webhook") != NULL)
-        g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
+        g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_WEBHOOK_SET,
                      _("The bot %s has a webhook set, so Telegram sends its messages to another "
                        "service instead of Frontdesk. To read them here, remove the webhook "
                        "(Telegram’s deleteWebhook; Frontdesk can call it for you); the other "
