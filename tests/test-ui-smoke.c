@@ -15,6 +15,7 @@
 #include "desk-bluesky-provider.h"
 #include "desk-inbox-row.h"
 #include "desk-store-private.h"
+#include "desk-telegram-provider.h"
 #include "desk-test-util.h"
 #include "desk-window.h"
 #include "fake-bluesky.h"
@@ -479,6 +480,134 @@ test_add_telegram (void)
   g_clear_pointer (&telegram, fake_telegram_free);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkRevealer *
+webhook_bar (DeskWindow *window)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (window), "_Remove Webhook");
+
+  g_assert_nonnull (button);
+  return GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER));
+}
+
+static gboolean
+webhook_bar_shown (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (webhook_bar (data));
+}
+
+static gboolean
+webhook_bar_hidden (gpointer data)
+{
+  return !webhook_bar_shown (data);
+}
+
+static gboolean
+webhook_removed (gpointer data)
+{
+  return !fake_telegram_has_webhook (telegram);
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+webhook_toast_shown (gpointer data)
+{
+  return has_label (data, "Webhook removed; syncing again");
+}
+
+/* A bot whose webhook sends its messages elsewhere: the window says so and removes it. */
+static void
+check_webhook (DeskApplication *app,
+               DeskWindow      *window)
+{
+  GtkRevealer *bar;
+  GtkWidget *label, *button;
+  const char *text;
+
+  desk_test_wait_until (webhook_bar_shown, window);
+  bar = webhook_bar (window);
+
+  /* The sign-in bar is for sessions that ended; this account is signed in. */
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (find_widget (GTK_WIDGET (window),
+                                                                            GTK_TYPE_REVEALER, NULL))));
+
+  label = find_widget (GTK_WIDGET (bar), GTK_TYPE_LABEL, NULL);
+  text = gtk_label_get_text (GTK_LABEL (label));
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+  g_assert_nonnull (strstr (text, "@lipa_help_bot"));
+  g_assert_nonnull (strstr (text, "webhook"));
+  g_assert_null (strstr (text, "secret-token"));
+
+  button = find_button (GTK_WIDGET (bar), "_Remove Webhook");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_true (fake_telegram_has_webhook (telegram));
+  g_signal_emit_by_name (button, "clicked");
+
+  desk_test_wait_until (webhook_removed, NULL);
+  desk_test_wait_until (webhook_toast_shown, window);
+  desk_test_wait_until (webhook_bar_hidden, window);
+  desk_test_wait_until (inbox_has_one, window);
+}
+
+static void
+test_webhook (void)
+{
+  g_autofree char *path = desk_test_tmp_path ("ui-webhook/inbox.db");
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("FRONTDESK_TELEGRAM_POLL_TIMEOUT", "1", TRUE);
+  telegram = fake_telegram_new ("123456:ABC-secret-token", 123456, "lipa_help_bot");
+
+  {
+    g_autoptr(DeskStore) store = desk_test_store_new_at (path);
+
+    g_assert_cmpint (desk_telegram_sign_in (store, fake_telegram_get_url (telegram),
+                                            "123456:ABC-secret-token", NULL, &error), >, 0);
+    g_assert_no_error (error);
+    desk_store_close (store);
+  }
+  fake_telegram_private_message (telegram, 777, "Mojca", "Ali imate brezglutenske piškote?");
+  fake_telegram_set_webhook (telegram, "https://old-crm.example/telegram");
+
+  run_app (path, check_webhook);
+
+  g_assert_false (fake_telegram_has_webhook (telegram));
+  g_clear_pointer (&telegram, fake_telegram_free);
+}
+
 static gboolean
 browser_address_shown (gpointer data)
 {
@@ -594,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/add-account", test_add_account);
   g_test_add_func ("/ui/window/sign-in-again", test_sign_in_again);
   g_test_add_func ("/ui/window/add-telegram", test_add_telegram);
+  g_test_add_func ("/ui/window/webhook", test_webhook);
   g_test_add_func ("/ui/window/add-mastodon", test_add_mastodon);
 
   return g_test_run ();

@@ -19,6 +19,7 @@
 #include "desk-inbox-row.h"
 #include "desk-providers.h"
 #include "desk-sync-engine.h"
+#include "desk-telegram-provider.h"
 #include "desk-window.h"
 
 struct _DeskWindow
@@ -32,8 +33,12 @@ struct _DeskWindow
   AdwStatusPage        *error_page;
   GtkRevealer          *sign_in_revealer;
   GtkLabel             *sign_in_label;
+  GtkRevealer          *sync_error_revealer;
+  GtkLabel             *sync_error_label;
+  GtkWidget            *remove_webhook_button;
 
   DeskAccountInfo      *needs_sign_in;   /* the first account that needs signing in again */
+  DeskAccountInfo      *sync_failed;     /* the first other account whose last sync failed */
 
   DeskStore            *store;
   DeskInboxModel       *model;
@@ -177,6 +182,35 @@ accounts_listed_cb (GObject      *object,
     }
 
   gtk_revealer_set_reveal_child (self->sign_in_revealer, self->needs_sign_in != NULL);
+
+  /* An account whose sync fails says why (the engine's words, as plain text); a webhook can be
+   * removed from here. */
+  g_clear_pointer (&self->sync_failed, desk_account_info_free);
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      DeskAccountInfo *account = g_ptr_array_index (accounts, i);
+
+      if (account->last_error != NULL && g_strcmp0 (account->state, "ok") == 0)
+        {
+          self->sync_failed = desk_account_info_copy (account);
+          break;
+        }
+    }
+
+  if (self->sync_failed != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The account %s cannot sync: %s"),
+                                               self->sync_failed->handle,
+                                               self->sync_failed->last_error);
+      gtk_label_set_text (self->sync_error_label, text);
+    }
+
+  gtk_widget_set_visible (self->remove_webhook_button,
+                          self->sync_failed != NULL &&
+                          g_strcmp0 (self->sync_failed->network, "telegram") == 0 &&
+                          g_strcmp0 (self->sync_failed->last_error_code, "webhook-set") == 0);
+  gtk_revealer_set_reveal_child (self->sync_error_revealer, self->sync_failed != NULL);
 }
 
 static void
@@ -220,6 +254,72 @@ add_account_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_webhook_in_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (desk_telegram_delete_webhook (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+webhook_removed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  DeskWindow *self = DESK_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-webhook", TRUE);
+
+  if (error != NULL)
+    {
+      /* A toast's title is markup; the message may hold the server's words. */
+      escaped = g_markup_escape_text (error->message, -1);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+      return;
+    }
+
+  /* The next pass reads the updates and, once it works, clears the bar. */
+  if (self->engine != NULL)
+    desk_sync_engine_wake (self->engine);
+
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Webhook removed; syncing again")));
+}
+
+/* The bot's webhook sends its messages elsewhere: remove it (in a thread), then sync. */
+static void
+remove_webhook_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->sync_failed == NULL || g_strcmp0 (self->sync_failed->network, "telegram") != 0)
+    return;
+
+  gtk_widget_action_set_enabled (widget, "win.remove-webhook", FALSE);
+
+  task = g_task_new (self, self->cancellable, webhook_removed_cb, NULL);
+  g_task_set_source_tag (task, remove_webhook_action);
+  g_task_set_task_data (task, desk_account_info_copy (self->sync_failed),
+                        (GDestroyNotify) desk_account_info_free);
+  g_task_run_in_thread (task, delete_webhook_in_thread);
 }
 
 static void
@@ -316,6 +416,7 @@ desk_window_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_pointer (&self->needs_sign_in, desk_account_info_free);
+  g_clear_pointer (&self->sync_failed, desk_account_info_free);
   g_clear_object (&self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
@@ -338,12 +439,16 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_revealer);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sync_error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sync_error_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, remove_webhook_button);
   gtk_widget_class_bind_template_callback (widget_class, setup_row);
   gtk_widget_class_bind_template_callback (widget_class, bind_row);
   gtk_widget_class_bind_template_callback (widget_class, unbind_row);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, add_account_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-webhook", NULL, remove_webhook_action);
 }
 
 static void
