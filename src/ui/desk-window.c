@@ -67,15 +67,26 @@ update_view (DeskWindow *self)
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
+/* A toast's title is markup in libadwaita 1.2: every toast goes through here, escaped, since
+ * messages hold paths, handles and servers' words. @timeout 0 keeps it until dismissed. */
+static void
+show_toast (DeskWindow *self,
+            const char *text,
+            guint       timeout)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, timeout);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 on_model_failed (DeskWindow     *self,
                  const GError   *error,
                  DeskInboxModel *model)
 {
-  AdwToast *toast = adw_toast_new (error->message);
-
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  show_toast (self, error->message, 0);
 }
 
 static void
@@ -153,7 +164,7 @@ accounts_listed_cb (GObject      *object,
   if (accounts == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        show_toast (self, error->message, 5);
       return;
     }
 
@@ -233,7 +244,7 @@ on_account_added (DeskWindow        *self,
   if (self->engine != NULL)
     desk_sync_engine_wake (self->engine);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  show_toast (self, title, 5);
 }
 
 static void
@@ -277,7 +288,6 @@ webhook_removed_cb (GObject      *object,
 {
   DeskWindow *self = DESK_WINDOW (object);
   g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -287,9 +297,7 @@ webhook_removed_cb (GObject      *object,
 
   if (error != NULL)
     {
-      /* A toast's title is markup; the message may hold the server's words. */
-      escaped = g_markup_escape_text (error->message, -1);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+      show_toast (self, error->message, 5);
       return;
     }
 
@@ -298,7 +306,7 @@ webhook_removed_cb (GObject      *object,
     desk_sync_engine_wake (self->engine);
 
   adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Webhook removed; syncing again")));
+                               adw_toast_new (_("Webhook removed; syncing again")));  /* our own words */
 }
 
 /* The bot's webhook sends its messages elsewhere: remove it (in a thread), then sync. */
