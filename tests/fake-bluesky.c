@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "fake-bluesky.h"
+#include "fake-server-thread.h"
 
 typedef struct
 {
@@ -71,11 +72,9 @@ chat_message_free (ChatMessage *message)
 struct _FakeBluesky
 {
   GMutex        mutex;
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *url;
+  FakeServerThread *server_thread;
+  GMainContext *context;         /* the server thread's, borrowed */
+  const char   *url;             /* borrowed */
 
   char         *business_did;
   char         *business_handle;
@@ -886,56 +885,11 @@ fake_bluesky_kill_on (FakeBluesky *self,
   g_mutex_unlock (&self->mutex);
 }
 
-static gpointer
-server_thread (gpointer data)
-{
-  FakeBluesky *self = data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-
-  return NULL;
-}
-
-typedef struct
-{
-  FakeBluesky *self;
-  gboolean     done;
-  GMutex       mutex;
-  GCond        cond;
-} StartData;
-
-static gboolean
-start_in_thread (gpointer data)
-{
-  StartData *start = data;
-  FakeBluesky *self = start->self;
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("fake Bluesky cannot listen: %s", error->message);
-
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-
-  g_mutex_lock (&start->mutex);
-  start->done = TRUE;
-  g_cond_signal (&start->cond);
-  g_mutex_unlock (&start->mutex);
-
-  return G_SOURCE_REMOVE;
-}
-
 FakeBluesky *
 fake_bluesky_new (const char *business_handle,
                   const char *password)
 {
   FakeBluesky *self = g_new0 (FakeBluesky, 1);
-  StartData start = { self, FALSE };
   Actor *business;
 
   g_mutex_init (&self->mutex);
@@ -958,42 +912,17 @@ fake_bluesky_new (const char *business_handle,
   business->display_name = g_strdup ("The Shop");
   g_ptr_array_add (self->actors, business);
 
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("fake-bluesky", server_thread, self);
-
-  g_mutex_init (&start.mutex);
-  g_cond_init (&start.cond);
-  g_main_context_invoke (self->context, start_in_thread, &start);
-  g_mutex_lock (&start.mutex);
-  while (!start.done)
-    g_cond_wait (&start.cond, &start.mutex);
-  g_mutex_unlock (&start.mutex);
-  g_mutex_clear (&start.mutex);
-  g_cond_clear (&start.cond);
+  self->server_thread = fake_server_thread_new ("fake-bluesky", server_callback, NULL, self);
+  self->context = fake_server_thread_get_context (self->server_thread);
+  self->url = fake_server_thread_get_url (self->server_thread);
 
   return self;
-}
-
-static gboolean
-stop_in_thread (gpointer data)
-{
-  FakeBluesky *self = data;
-
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  g_main_loop_quit (self->loop);
-
-  return G_SOURCE_REMOVE;
 }
 
 void
 fake_bluesky_free (FakeBluesky *self)
 {
-  g_main_context_invoke (self->context, stop_in_thread, self);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
+  g_clear_pointer (&self->server_thread, fake_server_thread_free);
   g_ptr_array_unref (self->actors);
   g_hash_table_unref (self->posts_by_uri);
   g_hash_table_unref (self->children);
@@ -1001,7 +930,6 @@ fake_bluesky_free (FakeBluesky *self)
   g_ptr_array_unref (self->notifications);
   g_ptr_array_unref (self->log);
   g_ptr_array_unref (self->chat);
-  g_free (self->url);
   g_free (self->business_did);
   g_free (self->business_handle);
   g_free (self->password);

@@ -19,6 +19,9 @@
 #include <string.h>
 
 #include "fake-mastodon.h"
+#include "fake-server-thread.h"
+
+static void on_stop (gpointer data);
 
 typedef struct
 {
@@ -51,11 +54,9 @@ typedef struct
 struct _FakeMastodon
 {
   GMutex        mutex;
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *url;
+  FakeServerThread *server_thread;
+  GMainContext *context;         /* the server thread's, borrowed */
+  const char   *url;             /* borrowed */
 
   Account      *business;
   GPtrArray    *accounts;       /* Account */
@@ -876,55 +877,10 @@ out:
   g_mutex_unlock (&self->mutex);
 }
 
-static gpointer
-server_thread (gpointer data)
-{
-  FakeMastodon *self = data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-
-  return NULL;
-}
-
-typedef struct
-{
-  FakeMastodon *self;
-  gboolean      done;
-  GMutex        mutex;
-  GCond         cond;
-} StartData;
-
-static gboolean
-start_in_thread (gpointer data)
-{
-  StartData *start = data;
-  FakeMastodon *self = start->self;
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("fake Mastodon cannot listen: %s", error->message);
-
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-
-  g_mutex_lock (&start->mutex);
-  start->done = TRUE;
-  g_cond_signal (&start->cond);
-  g_mutex_unlock (&start->mutex);
-
-  return G_SOURCE_REMOVE;
-}
-
 FakeMastodon *
 fake_mastodon_new (const char *username)
 {
   FakeMastodon *self = g_new0 (FakeMastodon, 1);
-  StartData start = { self, FALSE };
 
   g_mutex_init (&self->mutex);
   self->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
@@ -945,43 +901,26 @@ fake_mastodon_new (const char *username)
   self->business->display_name = g_strdup ("The Shop");
   g_ptr_array_add (self->accounts, self->business);
 
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("fake-mastodon", server_thread, self);
-
-  g_mutex_init (&start.mutex);
-  g_cond_init (&start.cond);
-  g_main_context_invoke (self->context, start_in_thread, &start);
-  g_mutex_lock (&start.mutex);
-  while (!start.done)
-    g_cond_wait (&start.cond, &start.mutex);
-  g_mutex_unlock (&start.mutex);
-  g_mutex_clear (&start.mutex);
-  g_cond_clear (&start.cond);
+  self->server_thread = fake_server_thread_new ("fake-mastodon", server_callback, on_stop, self);
+  self->context = fake_server_thread_get_context (self->server_thread);
+  self->url = fake_server_thread_get_url (self->server_thread);
 
   return self;
 }
 
-static gboolean
-stop_in_thread (gpointer data)
+/* In the server's thread, before it stops. */
+static void
+on_stop (gpointer data)
 {
   FakeMastodon *self = data;
 
   g_ptr_array_set_size (self->streams, 0);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  g_main_loop_quit (self->loop);
-
-  return G_SOURCE_REMOVE;
 }
 
 void
 fake_mastodon_free (FakeMastodon *self)
 {
-  g_main_context_invoke (self->context, stop_in_thread, self);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
+  g_clear_pointer (&self->server_thread, fake_server_thread_free);
   g_ptr_array_unref (self->notifications);
   g_ptr_array_unref (self->statuses);
   g_ptr_array_unref (self->accounts);
@@ -989,7 +928,6 @@ fake_mastodon_free (FakeMastodon *self)
   g_ptr_array_unref (self->log);
   g_ptr_array_unref (self->streams);
   g_hash_table_unref (self->codes);
-  g_free (self->url);
   g_free (self->client_id);
   g_free (self->client_secret);
   g_free (self->last_code);

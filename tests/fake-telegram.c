@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "fake-telegram.h"
+#include "fake-server-thread.h"
+
+static void on_stop (gpointer data);
 
 typedef struct
 {
@@ -45,11 +48,9 @@ typedef struct
 struct _FakeTelegram
 {
   GMutex        mutex;
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *url;
+  FakeServerThread *server_thread;
+  GMainContext *context;         /* the server thread's, borrowed */
+  const char   *url;             /* borrowed */
 
   char         *token;
   gint64        bot_id;
@@ -825,57 +826,12 @@ out:
   g_mutex_unlock (&self->mutex);
 }
 
-static gpointer
-server_thread (gpointer data)
-{
-  FakeTelegram *self = data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-
-  return NULL;
-}
-
-typedef struct
-{
-  FakeTelegram *self;
-  gboolean      done;
-  GMutex        mutex;
-  GCond         cond;
-} StartData;
-
-static gboolean
-start_in_thread (gpointer data)
-{
-  StartData *start = data;
-  FakeTelegram *self = start->self;
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("fake Telegram cannot listen: %s", error->message);
-
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-
-  g_mutex_lock (&start->mutex);
-  start->done = TRUE;
-  g_cond_signal (&start->cond);
-  g_mutex_unlock (&start->mutex);
-
-  return G_SOURCE_REMOVE;
-}
-
 FakeTelegram *
 fake_telegram_new (const char *token,
                    gint64      bot_id,
                    const char *bot_username)
 {
   FakeTelegram *self = g_new0 (FakeTelegram, 1);
-  StartData start = { self, FALSE };
 
   g_mutex_init (&self->mutex);
   self->token = g_strdup (token);
@@ -890,25 +846,16 @@ fake_telegram_new (const char *token,
   self->next_update = 700000;
   self->clock = 1763800000;
 
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("fake-telegram", server_thread, self);
-
-  g_mutex_init (&start.mutex);
-  g_cond_init (&start.cond);
-  g_main_context_invoke (self->context, start_in_thread, &start);
-  g_mutex_lock (&start.mutex);
-  while (!start.done)
-    g_cond_wait (&start.cond, &start.mutex);
-  g_mutex_unlock (&start.mutex);
-  g_mutex_clear (&start.mutex);
-  g_cond_clear (&start.cond);
+  self->server_thread = fake_server_thread_new ("fake-telegram", server_callback, on_stop, self);
+  self->context = fake_server_thread_get_context (self->server_thread);
+  self->url = fake_server_thread_get_url (self->server_thread);
 
   return self;
 }
 
-static gboolean
-stop_in_thread (gpointer data)
+/* In the server's thread, before it stops. */
+static void
+on_stop (gpointer data)
 {
   FakeTelegram *self = data;
 
@@ -916,28 +863,18 @@ stop_in_thread (gpointer data)
   while (self->polls->len > 0)
     poll_finish (g_ptr_array_index (self->polls, 0));
   g_mutex_unlock (&self->mutex);
-
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  g_main_loop_quit (self->loop);
-
-  return G_SOURCE_REMOVE;
 }
 
 void
 fake_telegram_free (FakeTelegram *self)
 {
-  g_main_context_invoke (self->context, stop_in_thread, self);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
+  g_clear_pointer (&self->server_thread, fake_server_thread_free);
   g_ptr_array_unref (self->messages);
   g_ptr_array_unref (self->updates);
   g_ptr_array_unref (self->polls);
   g_hash_table_unref (self->next_id);
   g_ptr_array_unref (self->log);
   g_ptr_array_unref (self->sends);
-  g_free (self->url);
   g_free (self->token);
   g_free (self->bot_username);
   g_free (self->webhook);
