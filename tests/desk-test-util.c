@@ -274,3 +274,70 @@ desk_test_wait_until (gboolean (*predicate) (gpointer),
 
   g_source_remove (timeout);
 }
+
+gint64
+desk_test_store_query_int (DeskStore  *store,
+                           const char *sql)
+{
+  g_autofree char *text = desk_test_store_query_text (store, sql);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : -1;
+}
+
+gint64
+desk_test_conversation_id (DeskStore  *store,
+                           const char *thread_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM conversations WHERE remote_thread_id = '%s'",
+                                          thread_id);
+
+  return desk_test_store_query_int (store, sql);
+}
+
+char *
+desk_test_conversation_status (DeskStore  *store,
+                               const char *thread_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT status FROM conversations WHERE remote_thread_id = '%s'",
+                                          thread_id);
+
+  return desk_test_store_query_text (store, sql);
+}
+
+/**
+ * desk_test_have_frontdesk_bin:
+ *
+ * Returns: %TRUE when the real binary can be run; otherwise marks the test skipped
+ */
+gboolean
+desk_test_have_frontdesk_bin (void)
+{
+  if (g_getenv ("FRONTDESK_BIN") != NULL)
+    return TRUE;
+
+  g_test_skip ("FRONTDESK_BIN is not set (meson test sets it)");
+  return FALSE;
+}
+
+/**
+ * desk_test_spawn_sync_once:
+ *
+ * Returns: (transfer full): `frontdesk --database DATABASE --sync-once`, running
+ */
+GSubprocess *
+desk_test_spawn_sync_once (const char *database)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                            g_getenv ("FRONTDESK_BIN"), "--database", database, "--sync-once", NULL);
+  g_assert_no_error (error);
+  return child;
+}
+
+GPid
+desk_test_subprocess_pid (GSubprocess *child)
+{
+  return (GPid) g_ascii_strtoll (g_subprocess_get_identifier (child), NULL, 10);
+}

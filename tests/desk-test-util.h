@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "desk-store.h"
 #include "desk-types.h"
 
@@ -38,6 +40,18 @@ const char  *desk_test_query_text       (const char   *path,
 int          desk_test_user_version     (const char   *path);
 gboolean     desk_test_has_table        (const char   *path,
                                          const char   *table);
+
+gint64       desk_test_store_query_int  (DeskStore    *store,
+                                         const char   *sql);
+gint64       desk_test_conversation_id  (DeskStore    *store,
+                                         const char   *thread_id);
+char        *desk_test_conversation_status (DeskStore *store,
+                                         const char   *thread_id);
+
+/* The real binary, for crash tests: meson sets FRONTDESK_BIN */
+gboolean     desk_test_have_frontdesk_bin (void);
+GSubprocess *desk_test_spawn_sync_once  (const char   *database);
+GPid         desk_test_subprocess_pid   (GSubprocess  *child);
 
 void         desk_test_wait_until       (gboolean    (*predicate) (gpointer),
                                          gpointer      data);

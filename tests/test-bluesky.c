@@ -94,9 +94,7 @@ static gint64
 count (Fixture    *f,
        const char *sql)
 {
-  g_autofree char *text = desk_test_store_query_text (f->store, sql);
-
-  return text ? g_ascii_strtoll (text, NULL, 10) : -1;
+  return desk_test_store_query_int (f->store, sql);
 }
 
 static char *
@@ -108,20 +106,16 @@ query (Fixture    *f,
 
 static gint64
 conversation_of (Fixture    *f,
-                 const char *thread_uri)
+                 const char *thread)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM conversations WHERE remote_thread_id = '%s'",
-                                          thread_uri);
-  return count (f, sql);
+  return desk_test_conversation_id (f->store, thread);
 }
 
 static char *
 status_of (Fixture    *f,
-           const char *thread_uri)
+           const char *thread)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT status FROM conversations WHERE remote_thread_id = '%s'",
-                                          thread_uri);
-  return query (f, sql);
+  return desk_test_conversation_status (f->store, thread);
 }
 
 /* Sign-in */
@@ -685,36 +679,16 @@ test_no_secret_in_logs (Fixture       *f,
 static GSubprocess *
 spawn_sync (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  GSubprocess *child;
-
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                            g_getenv ("FRONTDESK_BIN"), "--database", f->path, "--sync-once", NULL);
-  g_assert_no_error (error);
-  return child;
+  return desk_test_spawn_sync_once (f->path);
 }
 
-static GPid
-subprocess_pid (GSubprocess *child)
-{
-  return (GPid) g_ascii_strtoll (g_subprocess_get_identifier (child), NULL, 10);
-}
 
-static gboolean
-have_binary (void)
-{
-  if (g_getenv ("FRONTDESK_BIN") != NULL)
-    return TRUE;
-
-  g_test_skip ("FRONTDESK_BIN is not set (meson test sets it)");
-  return FALSE;
-}
 
 static void
 test_crash_during_sync (Fixture       *f,
                         gconstpointer  data)
 {
-  if (!have_binary ())
+  if (!desk_test_have_frontdesk_bin ())
     return;
 
   /* The parent lets go of the file: the child is "the next Frontdesk". */
@@ -733,7 +707,7 @@ test_crash_during_sync (Fixture       *f,
       static const guint kill_at[] = { 2, 4, 1 };
 
       if (round < 3)
-        fake_bluesky_kill_on (f->fake, subprocess_pid (child), "listNotifications", kill_at[round],
+        fake_bluesky_kill_on (f->fake, desk_test_subprocess_pid (child), "listNotifications", kill_at[round],
                               round == 1);
       g_subprocess_wait (child, NULL, NULL);
       if (round < 3)
@@ -756,7 +730,7 @@ test_crash_during_send (Fixture       *f,
   const char *root;
   gint64 outbox;
 
-  if (!have_binary ())
+  if (!desk_test_have_frontdesk_bin ())
     return;
 
   root = fake_bluesky_post (f->fake, f->ana, NULL, "@" HANDLE " refund please", "mention");
@@ -768,7 +742,7 @@ test_crash_during_send (Fixture       *f,
   {
     g_autoptr(GSubprocess) child = spawn_sync (f);
 
-    fake_bluesky_kill_on (f->fake, subprocess_pid (child), "createRecord", 1, TRUE);
+    fake_bluesky_kill_on (f->fake, desk_test_subprocess_pid (child), "createRecord", 1, TRUE);
     g_subprocess_wait (child, NULL, NULL);
     g_assert_true (g_subprocess_get_if_signaled (child));
   }

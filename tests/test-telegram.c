@@ -103,9 +103,7 @@ static gint64
 count (Fixture    *f,
        const char *sql)
 {
-  g_autofree char *text = desk_test_store_query_text (f->store, sql);
-
-  return text ? g_ascii_strtoll (text, NULL, 10) : -1;
+  return desk_test_store_query_int (f->store, sql);
 }
 
 static char *
@@ -119,9 +117,7 @@ static gint64
 conversation_of (Fixture    *f,
                  const char *thread)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM conversations WHERE remote_thread_id = '%s'",
-                                          thread);
-  return count (f, sql);
+  return desk_test_conversation_id (f->store, thread);
 }
 
 static gint64
@@ -865,30 +861,10 @@ test_no_secret_on_disk (Fixture       *f,
 static GSubprocess *
 spawn_sync (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  GSubprocess *child;
-
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                            g_getenv ("FRONTDESK_BIN"), "--database", f->path, "--sync-once", NULL);
-  g_assert_no_error (error);
-  return child;
+  return desk_test_spawn_sync_once (f->path);
 }
 
-static GPid
-subprocess_pid (GSubprocess *child)
-{
-  return (GPid) g_ascii_strtoll (g_subprocess_get_identifier (child), NULL, 10);
-}
 
-static gboolean
-have_binary (void)
-{
-  if (g_getenv ("FRONTDESK_BIN") != NULL)
-    return TRUE;
-
-  g_test_skip ("FRONTDESK_BIN is not set (meson test sets it)");
-  return FALSE;
-}
 
 /* The token is in every URL: with every debug message on, none of them shows it, whether
  * the pass succeeds, posts a reply or fails. */
@@ -896,7 +872,7 @@ static void
 test_no_secret_in_log (Fixture       *f,
                        gconstpointer  data)
 {
-  if (!have_binary ())
+  if (!desk_test_have_frontdesk_bin ())
     return;
 
   fake_telegram_private_message (f->fake, ANA, "Ana", "hi");
@@ -934,7 +910,7 @@ static void
 test_crash_during_sync (Fixture       *f,
                         gconstpointer  data)
 {
-  if (!have_binary ())
+  if (!desk_test_have_frontdesk_bin ())
     return;
 
   desk_store_close (f->store);
@@ -960,7 +936,7 @@ test_crash_during_sync (Fixture       *f,
       static const guint kill_at[] = { 2, 2, 1 };
 
       if (round < 3)
-        fake_telegram_kill_on (f->fake, subprocess_pid (child), "getUpdates", kill_at[round],
+        fake_telegram_kill_on (f->fake, desk_test_subprocess_pid (child), "getUpdates", kill_at[round],
                                round == 1);
       g_subprocess_wait (child, NULL, NULL);
       if (round < 3)
@@ -982,7 +958,7 @@ test_crash_during_send (Fixture       *f,
   g_autofree char *last_error = NULL;
   gint64 posted, cut;
 
-  if (!have_binary ())
+  if (!desk_test_have_frontdesk_bin ())
     return;
 
   fake_telegram_private_message (f->fake, ANA, "Ana", "refund please");
@@ -995,7 +971,7 @@ test_crash_during_send (Fixture       *f,
   {
     g_autoptr(GSubprocess) child = spawn_sync (f);
 
-    fake_telegram_kill_on (f->fake, subprocess_pid (child), "sendMessage", 1, TRUE);
+    fake_telegram_kill_on (f->fake, desk_test_subprocess_pid (child), "sendMessage", 1, TRUE);
     g_subprocess_wait (child, NULL, NULL);
     g_assert_true (g_subprocess_get_if_signaled (child));
   }
@@ -1018,7 +994,7 @@ test_crash_during_send (Fixture       *f,
   {
     g_autoptr(GSubprocess) child = spawn_sync (f);
 
-    fake_telegram_kill_on (f->fake, subprocess_pid (child), "sendMessage", 1, FALSE);
+    fake_telegram_kill_on (f->fake, desk_test_subprocess_pid (child), "sendMessage", 1, FALSE);
     g_subprocess_wait (child, NULL, NULL);
     g_assert_true (g_subprocess_get_if_signaled (child));
   }
