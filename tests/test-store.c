@@ -628,6 +628,48 @@ test_accounts_hold_no_secret (void)
   g_assert_null (strstr (columns, "secret"));
 }
 
+/* A reply whose outcome the network cannot tell waits for the user's decision. */
+static void
+test_outbox_settle (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskConversation) c = NULL;
+  gint64 account = desk_test_add_account (store, "telegram");
+  gint64 posted, again, discarded;
+
+  ingest_one (store, account, desk_test_message ("m1", "chat", DESK_DIRECTION_IN, 1000, "Hi?"));
+  c = conversation_for_thread (store, "chat");
+
+  posted = desk_store_queue_reply (store, desk_conversation_get_id (c), "Hello! —MJ", "MJ", &error);
+  again = desk_store_queue_reply (store, desk_conversation_get_id (c), "Also —MJ", "MJ", &error);
+  discarded = desk_store_queue_reply (store, desk_conversation_get_id (c), "Oops —MJ", "MJ", &error);
+  g_assert_no_error (error);
+
+  /* Queued replies are not the user's to settle: they are still on their way. */
+  g_assert_false (desk_store_outbox_settle (store, posted, DESK_OUTBOX_SETTLE_POSTED, &error));
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  for (gint64 id = posted; id <= discarded; id++)
+    g_assert_true (desk_store_outbox_failed (store, id, DESK_OUTBOX_UNKNOWN, "the connection broke", &error));
+
+  g_assert_true (desk_store_outbox_settle (store, posted, DESK_OUTBOX_SETTLE_POSTED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (desk_store_outbox_get_state (store, posted, NULL, NULL), ==, DESK_OUTBOX_SENT);
+  g_clear_object (&c);
+  c = conversation_for_thread (store, "chat");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_ANSWERED);
+
+  g_assert_true (desk_store_outbox_settle (store, again, DESK_OUTBOX_SETTLE_SEND_AGAIN, &error));
+  g_assert_cmpint (desk_store_outbox_get_state (store, again, NULL, NULL), ==, DESK_OUTBOX_QUEUED);
+
+  g_assert_true (desk_store_outbox_settle (store, discarded, DESK_OUTBOX_SETTLE_DISCARD, &error));
+  g_assert_no_error (error);
+  desk_store_outbox_get_state (store, discarded, NULL, &error);
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/store/search/fts", test_search);
   g_test_add_func ("/store/search/query-from-text", test_fts_query_from_text);
   g_test_add_func ("/store/tags", test_tags);
+  g_test_add_func ("/store/outbox/settle", test_outbox_settle);
   g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
 
   return g_test_run ();

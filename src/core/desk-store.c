@@ -2638,3 +2638,83 @@ out:
 
   return ret;
 }
+
+/**
+ * desk_store_outbox_settle:
+ * @outbox_id: a reply whose outcome is unknown, or that failed
+ * @decision: what the user found on the network
+ *
+ * Some networks cannot say whether a reply went out (Telegram has no way to look a message up):
+ * such a reply stays "unknown" until the user checks the chat and decides. Posted: it counts as
+ * the business's answer, stored under a local id since the network's is not known. Send again:
+ * back in the queue, sent without a check this once. Discard: removed.
+ */
+gboolean
+desk_store_outbox_settle (DeskStore         *self,
+                          gint64             outbox_id,
+                          DeskOutboxSettle   decision,
+                          GError           **error)
+{
+  g_autofree char *local_id = NULL;
+  g_autofree char *key = NULL;
+  DeskOutboxState state;
+  gboolean ret = FALSE;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (decision <= DESK_OUTBOX_SETTLE_DISCARD, FALSE);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  state = desk_store_outbox_get_state (self, outbox_id, NULL, error);
+  if (error != NULL && *error != NULL)
+    goto out;
+
+  if (state != DESK_OUTBOX_UNKNOWN && state != DESK_OUTBOX_FAILED)
+    {
+      g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID,
+                           _("Only a reply whose fate is unknown, or that failed, can be settled."));
+      goto out;
+    }
+
+  switch (decision)
+    {
+    case DESK_OUTBOX_SETTLE_POSTED:
+      {
+        sqlite3_stmt *stmt = get_statement (self, "SELECT idempotency_key FROM outbox WHERE id = ?1", error);
+
+        if (stmt == NULL)
+          goto out;
+        sqlite3_bind_int64 (stmt, 1, outbox_id);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+          key = column_dup (stmt, 0);
+        sqlite3_reset (stmt);
+
+        local_id = g_strconcat ("outbox:", key, NULL);
+        ret = desk_store_outbox_sent (self, outbox_id, local_id, error);
+      }
+      break;
+
+    case DESK_OUTBOX_SETTLE_SEND_AGAIN:
+      ret = check_open (self, error) &&
+            outbox_update (self, outbox_id,
+                           "UPDATE outbox SET state = 'queued', last_error = ?2, updated_at = ?3"
+                           " WHERE id = ?1",
+                           NULL, error);
+      break;
+
+    case DESK_OUTBOX_SETTLE_DISCARD:
+      ret = check_open (self, error) &&
+            outbox_update (self, outbox_id,
+                           "DELETE FROM outbox WHERE id = ?1 AND ?2 IS NULL AND ?3 IS NOT NULL",
+                           NULL, error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+out:
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}

@@ -112,6 +112,10 @@ gboolean           desk_store_outbox_retry              (DeskStore           *se
                                                          gint64               outbox_id,
                                                          const char          *new_text,
                                                          GError             **error);
+gboolean           desk_store_outbox_settle             (DeskStore           *self,
+                                                         gint64               outbox_id,
+                                                         DeskOutboxSettle     decision,
+                                                         GError             **error);
 DeskOutboxState    desk_store_outbox_get_state          (DeskStore           *self,
                                                          gint64               outbox_id,
                                                          char               **last_error,

@@ -48,6 +48,21 @@ typedef enum
   DESK_OUTBOX_FAILED,
 } DeskOutboxState;
 
+/**
+ * DeskOutboxSettle:
+ * @DESK_OUTBOX_SETTLE_POSTED: the user saw it on the network: it counts as sent
+ * @DESK_OUTBOX_SETTLE_SEND_AGAIN: the user saw it is not there: send it (this once, no check)
+ * @DESK_OUTBOX_SETTLE_DISCARD: forget it
+ *
+ * What the user decided about a reply whose outcome the network cannot tell.
+ */
+typedef enum
+{
+  DESK_OUTBOX_SETTLE_POSTED,
+  DESK_OUTBOX_SETTLE_SEND_AGAIN,
+  DESK_OUTBOX_SETTLE_DISCARD,
+} DeskOutboxSettle;
+
 typedef enum
 {
   DESK_INBOX_SORT_WAITING_LONGEST,
