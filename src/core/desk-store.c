@@ -2275,7 +2275,7 @@ outbox_update (DeskStore        *self,
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
-                           "no such reply in the outbox");
+                           _("The reply is no longer in the outbox."));
       return FALSE;
     }
 
@@ -2448,7 +2448,7 @@ desk_store_outbox_get_state (DeskStore  *self,
     }
   else if (rc == SQLITE_DONE)
     g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
-                         "no such reply in the outbox");
+                         _("The reply is no longer in the outbox."));
   else
     desk_store_set_error_from_sqlite (error, self->db, rc, "read the outbox");
   sqlite3_reset (stmt);
