@@ -29,4 +29,33 @@ guint64             desk_store_get_rows_loaded    (DeskStore *self);
 /* For benchmarks: the raw connection; only while no other thread uses the store. */
 sqlite3            *desk_store_get_db             (DeskStore *self);
 
+/* For the store's other files (desk-store-*.c). Every call below except lock/unlock must be made
+ * with the lock held; a write is begin → statements → commit (or rollback on error); commit
+ * announces conversations-changed for the ids noted in the transaction; other signals are
+ * queued with desk_store_emit_later() and reach the main context after the call returns. */
+void                desk_store_lock               (DeskStore    *self);
+void                desk_store_unlock             (DeskStore    *self);
+sqlite3_stmt       *desk_store_statement          (DeskStore    *self,
+                                                   const char   *sql,
+                                                   GError      **error);
+gboolean            desk_store_check_open         (DeskStore    *self,
+                                                   GError      **error);
+gboolean            desk_store_begin              (DeskStore    *self,
+                                                   GError      **error);
+gboolean            desk_store_commit             (DeskStore    *self,
+                                                   GError      **error);
+void                desk_store_rollback           (DeskStore    *self);
+void                desk_store_note_conversation_changed (DeskStore *self,
+                                                   gint64        conversation_id);
+/* "tags-changed", "accounts-changed" or "canned-changed" */
+void                desk_store_emit_later         (DeskStore    *self,
+                                                   const char   *signal_name);
+/* Binds sanitized text (valid UTF-8, at most @max_bytes), or NULL */
+void                desk_store_bind_text          (sqlite3_stmt *stmt,
+                                                   int           column,
+                                                   const char   *text,
+                                                   gsize         max_bytes);
+char               *desk_store_column_dup         (sqlite3_stmt *stmt,
+                                                   int           column);
+
 G_END_DECLS

@@ -53,6 +53,7 @@ enum {
   CONVERSATIONS_CHANGED,
   TAGS_CHANGED,
   ACCOUNTS_CHANGED,
+  CANNED_CHANGED,
   N_SIGNALS
 };
 
@@ -334,6 +335,18 @@ desk_store_class_init (DeskStoreClass *klass)
 
   signals[ACCOUNTS_CHANGED] =
     g_signal_new ("accounts-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * DeskStore::canned-changed:
+   *
+   * The library of canned responses changed.
+   */
+  signals[CANNED_CHANGED] =
+    g_signal_new ("canned-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -2717,4 +2730,94 @@ out:
   g_rec_mutex_unlock (&self->mutex);
 
   return ret;
+}
+
+/* Internals for the store's other files (desk-store-private.h) */
+
+void
+desk_store_lock (DeskStore *self)
+{
+  g_rec_mutex_lock (&self->mutex);
+}
+
+void
+desk_store_unlock (DeskStore *self)
+{
+  g_rec_mutex_unlock (&self->mutex);
+}
+
+sqlite3_stmt *
+desk_store_statement (DeskStore   *self,
+                      const char  *sql,
+                      GError     **error)
+{
+  return get_statement (self, sql, error);
+}
+
+gboolean
+desk_store_check_open (DeskStore  *self,
+                       GError    **error)
+{
+  return check_open (self, error);
+}
+
+gboolean
+desk_store_begin (DeskStore  *self,
+                  GError    **error)
+{
+  return begin (self, error);
+}
+
+gboolean
+desk_store_commit (DeskStore  *self,
+                   GError    **error)
+{
+  return commit (self, error);
+}
+
+void
+desk_store_rollback (DeskStore *self)
+{
+  rollback (self);
+}
+
+void
+desk_store_note_conversation_changed (DeskStore *self,
+                                      gint64     conversation_id)
+{
+  note_conversation_changed (self, conversation_id);
+}
+
+void
+desk_store_emit_later (DeskStore  *self,
+                       const char *signal_name)
+{
+  guint signal_id;
+
+  if (g_str_equal (signal_name, "tags-changed"))
+    signal_id = TAGS_CHANGED;
+  else if (g_str_equal (signal_name, "accounts-changed"))
+    signal_id = ACCOUNTS_CHANGED;
+  else if (g_str_equal (signal_name, "canned-changed"))
+    signal_id = CANNED_CHANGED;
+  else
+    g_return_if_reached ();
+
+  queue_emit (self, signal_id, NULL);
+}
+
+void
+desk_store_bind_text (sqlite3_stmt *stmt,
+                      int           column,
+                      const char   *text,
+                      gsize         max_bytes)
+{
+  bind_text (stmt, column, text, max_bytes);
+}
+
+char *
+desk_store_column_dup (sqlite3_stmt *stmt,
+                       int           column)
+{
+  return column_dup (stmt, column);
 }

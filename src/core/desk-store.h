@@ -166,6 +166,74 @@ gboolean           desk_store_tag_conversation          (DeskStore           *se
                                                          gboolean             tagged,
                                                          GError             **error);
 
+/* Tags: the team's categories, with how many conversations carry each (src/core/desk-store-tags.c) */
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *color;    /* "" or a CSS colour "#rrggbb" */
+  guint   n_open;   /* open conversations with this tag */
+  guint   n_total;  /* every conversation with this tag */
+} DeskTagInfo;
+
+#define DESK_TYPE_TAG_INFO (desk_tag_info_get_type ())
+
+GType              desk_tag_info_get_type               (void) G_GNUC_CONST;
+DeskTagInfo       *desk_tag_info_copy                   (const DeskTagInfo   *info);
+void               desk_tag_info_free                   (DeskTagInfo         *info);
+
+/* By name (case-folded); the counts come from the same read */
+GPtrArray         *desk_store_list_tags                 (DeskStore           *self,
+                                                         GError             **error);
+void               desk_store_list_tags_async           (DeskStore           *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GPtrArray         *desk_store_list_tags_finish          (DeskStore           *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+gboolean           desk_store_rename_tag                (DeskStore           *self,
+                                                         gint64               tag_id,
+                                                         const char          *name,
+                                                         GError             **error);
+gboolean           desk_store_set_tag_color             (DeskStore           *self,
+                                                         gint64               tag_id,
+                                                         const char          *color,
+                                                         GError             **error);
+gboolean           desk_store_delete_tag                (DeskStore           *self,
+                                                         gint64               tag_id,
+                                                         GError             **error);
+/* The tag ids a conversation carries */
+GArray            *desk_store_get_conversation_tags     (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         GError             **error);
+
+/* How many conversations match @query (its sort is ignored); callable from any thread */
+gint64             desk_store_count_conversations       (DeskStore           *self,
+                                                         const DeskInboxQuery *query,
+                                                         GError             **error);
+/* The open conversation that has waited longest, other than @except_id (0: none); 0 if none */
+gint64             desk_store_next_waiting              (DeskStore           *self,
+                                                         gint64               except_id,
+                                                         GError             **error);
+
+/* Drafts: one per conversation, kept until sent or emptied (src/core/desk-store-drafts.c) */
+char              *desk_store_get_draft                 (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         gboolean            *is_dm,
+                                                         GError             **error);
+/* An empty @body deletes the draft */
+gboolean           desk_store_save_draft                (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         const char          *body,
+                                                         gboolean             is_dm,
+                                                         GError             **error);
+
+/* Removes an account and everything synced from it (its keyring item is the caller's) */
+gboolean           desk_store_remove_account            (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         GError             **error);
+
 /* Inbox queries, used by DeskInboxModel (callable from any thread) */
 GArray            *desk_store_query_conversation_ids    (DeskStore           *self,
                                                          const DeskInboxQuery *query,
@@ -180,5 +248,7 @@ GArray            *desk_store_search_messages           (DeskStore           *se
                                                          GError             **error);
 
 char              *desk_store_fts_query_from_text       (const char          *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskTagInfo, desk_tag_info_free)
 
 G_END_DECLS

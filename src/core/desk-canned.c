@@ -1,0 +1,4 @@
+/* desk-canned.c: (being written) */
+#include "config.h"
+
+#include "desk-canned.h"

@@ -1,0 +1,4 @@
+/* desk-compose.c: (being written) */
+#include "config.h"
+
+#include "desk-compose.h"

@@ -1,0 +1,28 @@
+/* desk-compose.h: the rules of a reply: length per network, the agent's signature
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * (Contract shared with the canned-response editor and the composer.)
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The network's maximum for a reply, in its own units; @server_limit is what the server
+ * announced (Mastodon's configuration.statuses.max_characters), 0 if unknown. */
+guint   desk_compose_get_limit   (const char *network,
+                                  guint       server_limit);
+/* The length of @text as the network counts it: Bluesky graphemes, Mastodon characters with
+ * every URL counted as 23 and a mention by its username only, Telegram UTF-16 code units,
+ * X weighted characters. */
+guint   desk_compose_get_length  (const char *network,
+                                  const char *text);
+/* @text ending with the signature made from @format ("%s" stands for @initials), added once:
+ * text that already ends with it is returned as is. Empty format or initials: unchanged. */
+char   *desk_compose_sign        (const char *text,
+                                  const char *format,
+                                  const char *initials);
+
+G_END_DECLS

@@ -1,0 +1,4 @@
+/* desk-canned-library.c: (being written) */
+#include "config.h"
+
+#include "desk-canned-library.h"

@@ -1,0 +1,4 @@
+/* desk-canned-library.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

@@ -1,0 +1,4 @@
+/* desk-canned-picker.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

@@ -1,0 +1,4 @@
+/* desk-composer.c: (being written) */
+#include "config.h"
+
+#include "desk-composer.h"

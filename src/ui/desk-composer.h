@@ -1,0 +1,4 @@
+/* desk-composer.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

@@ -1,0 +1,4 @@
+/* desk-conversation-view.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

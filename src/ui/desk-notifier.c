@@ -1,0 +1,4 @@
+/* desk-notifier.c: (being written) */
+#include "config.h"
+
+#include "desk-notifier.h"

@@ -1,0 +1,4 @@
+/* desk-notifier.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

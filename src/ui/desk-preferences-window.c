@@ -1,0 +1,4 @@
+/* desk-preferences-window.c: (being written) */
+#include "config.h"
+
+#include "desk-preferences-window.h"

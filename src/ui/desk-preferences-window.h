@@ -1,0 +1,4 @@
+/* desk-preferences-window.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

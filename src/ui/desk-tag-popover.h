@@ -1,0 +1,4 @@
+/* desk-tag-popover.h: (being written) */
+#pragma once
+
+#include <glib-object.h>

@@ -1,0 +1,4 @@
+/* desk-tags-page.c: (being written) */
+#include "config.h"
+
+#include "desk-tags-page.h"

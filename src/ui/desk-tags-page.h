@@ -1,0 +1,4 @@
+/* desk-tags-page.h: (being written) */
+#pragma once
+
+#include <glib-object.h>
