@@ -670,6 +670,106 @@ test_outbox_settle (void)
   g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND);
 }
 
+static void
+count_changed_conversations (DeskStore *store,
+                             GArray    *ids,
+                             GArray    *seen)
+{
+  g_array_append_vals (seen, ids->data, ids->len);
+}
+
+static void
+count_signal (DeskStore *store,
+              guint     *count)
+{
+  (*count)++;
+}
+
+/* Removing an account takes everything synced from it, and only that, in one go. */
+static void
+test_remove_account (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(DeskConversation) gone = NULL;
+  g_autoptr(DeskConversation) kept = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GArray) hits = NULL;
+  gint64 removed = desk_test_add_account (store, "bluesky");
+  gint64 other = desk_test_add_account (store, "mastodon");
+  g_autofree char *draft_sql = NULL;
+  guint accounts_changed = 0;
+  gint64 tag;
+  gboolean found_gone = FALSE;
+
+  ingest_one (store, removed, desk_test_message ("a1", "gone", DESK_DIRECTION_IN, 1000, "Where is my parcel?"));
+  ingest_one (store, removed, desk_test_message ("a2", "gone-too", DESK_DIRECTION_IN, 2000, "Refund please"));
+  ingest_one (store, other, desk_test_message ("b1", "kept", DESK_DIRECTION_IN, 3000, "Where is my order?"));
+  gone = conversation_for_thread (store, "gone");
+  kept = conversation_for_thread (store, "kept");
+
+  /* A reply waiting in the outbox, a draft and a tag on the removed account's conversation */
+  g_assert_cmpint (desk_store_queue_reply (store, desk_conversation_get_id (gone), "On its way —MJ", "MJ", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (desk_store_queue_reply (store, desk_conversation_get_id (kept), "Soon —MJ", "MJ", &error), >, 0);
+  draft_sql = g_strdup_printf ("INSERT INTO drafts (conversation_id, body, updated_at)"
+                               " VALUES (%" G_GINT64_FORMAT ", 'Hello', 1)",
+                               desk_conversation_get_id (gone));
+  g_assert_cmpint (sqlite3_exec (desk_store_get_db (store), draft_sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  tag = desk_store_add_tag (store, "Shipping", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (desk_store_tag_conversation (store, desk_conversation_get_id (gone), tag, TRUE, &error));
+  g_assert_true (desk_store_tag_conversation (store, desk_conversation_get_id (kept), tag, TRUE, &error));
+  while (g_main_context_iteration (NULL, FALSE));
+
+  g_signal_connect (store, "conversations-changed", G_CALLBACK (count_changed_conversations), changed);
+  g_signal_connect (store, "accounts-changed", G_CALLBACK (count_signal), &accounts_changed);
+
+  g_assert_true (desk_store_remove_account (store, removed, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  /* Both of its conversations were announced, the other account's was not. */
+  g_assert_cmpuint (changed->len, ==, 2);
+  for (guint i = 0; i < changed->len; i++)
+    {
+      g_assert_cmpint (g_array_index (changed, gint64, i), !=, desk_conversation_get_id (kept));
+      found_gone |= g_array_index (changed, gint64, i) == desk_conversation_get_id (gone);
+    }
+  g_assert_true (found_gone);
+  g_assert_cmpuint (accounts_changed, ==, 1);
+
+  accounts = desk_store_list_accounts (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  g_assert_cmpint (((DeskAccountInfo *) accounts->pdata[0])->id, ==, other);
+
+  g_assert_cmpint (desk_test_store_count (store, "conversations"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (store, "messages"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (store, "contacts"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (store, "outbox"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (store, "drafts"), ==, 0);
+  g_assert_cmpint (desk_test_store_count (store, "conversation_tags"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (store, "tags"), ==, 1);
+
+  /* Search no longer finds its messages; the other account's still are. */
+  hits = desk_store_search_messages (store, "where", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT conversation_id FROM messages WHERE id = %" G_GINT64_FORMAT,
+                                            g_array_index (hits, gint64, 0));
+
+    g_assert_cmpint (desk_test_store_query_int (store, sql), ==, desk_conversation_get_id (kept));
+  }
+
+  /* Twice is an error the caller can tell apart, and changes nothing. */
+  g_assert_false (desk_store_remove_account (store, removed, &error));
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpint (desk_test_store_count (store, "conversations"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +795,7 @@ main (int   argc,
   g_test_add_func ("/store/tags", test_tags);
   g_test_add_func ("/store/outbox/settle", test_outbox_settle);
   g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
+  g_test_add_func ("/store/accounts/remove", test_remove_account);
 
   return g_test_run ();
 }

@@ -997,8 +997,9 @@ ingest_message (DeskStore            *self,
   stmt = get_statement (self,
                         "INSERT INTO messages (account_id, conversation_id, remote_id, direction,"
                         "                      author_contact_id, body, created_at,"
-                        "                      reply_to_remote_id, is_dm, agent_initials, raw_json)"
-                        " VALUES (?1, ?2, ?3, ?4, nullif (?5, 0), ?6, ?7, ?8, ?9, ?10, ?11)"
+                        "                      reply_to_remote_id, is_dm, agent_initials, raw_json,"
+                        "                      automatic)"
+                        " VALUES (?1, ?2, ?3, ?4, nullif (?5, 0), ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                         " ON CONFLICT (account_id, remote_id) DO NOTHING",
                         error);
   if (stmt == NULL)
@@ -1016,6 +1017,7 @@ ingest_message (DeskStore            *self,
   bind_text (stmt, 10, message->agent_initials, 64);
   if (message->raw_json != NULL && strlen (message->raw_json) <= DESK_MAX_RAW_BYTES)
     bind_text (stmt, 11, message->raw_json, DESK_MAX_RAW_BYTES);
+  sqlite3_bind_int (stmt, 12, message->automatic != FALSE);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1030,16 +1032,18 @@ ingest_message (DeskStore            *self,
 
   snippet = make_snippet (text);
 
+  /* An automatic message (?7: an away or greeting message the network sent by itself) shows
+   * in the row like any other, but is nobody's answer: the response-time clock runs on. */
   stmt = get_statement (self,
                         "UPDATE conversations SET"
                         "  contact_id = coalesce (contact_id, nullif (?2, 0)),"
                         "  snippet = CASE WHEN ?3 >= last_message_at THEN ?4 ELSE snippet END,"
                         "  last_message_at = max (last_message_at, ?3),"
                         "  unread = CASE WHEN ?5 THEN 1 ELSE unread END,"
-                        "  last_answered_at = CASE WHEN ?5 THEN last_answered_at"
+                        "  last_answered_at = CASE WHEN ?5 OR ?7 THEN last_answered_at"
                         "    ELSE max (coalesce (last_answered_at, 0), ?3) END,"
                         "  last_answered_by = CASE"
-                        "    WHEN NOT ?5 AND ?3 >= coalesce (last_answered_at, 0)"
+                        "    WHEN NOT ?5 AND NOT ?7 AND ?3 >= coalesce (last_answered_at, 0)"
                         "    THEN coalesce (?6, '') ELSE last_answered_by END"
                         " WHERE id = ?1",
                         error);
@@ -1052,6 +1056,7 @@ ingest_message (DeskStore            *self,
   sqlite3_bind_text (stmt, 4, snippet, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 5, in);
   bind_text (stmt, 6, message->agent_initials, 64);
+  sqlite3_bind_int (stmt, 7, !in && message->automatic);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1539,7 +1544,7 @@ desk_store_list_messages (DeskStore  *self,
   stmt = get_statement (self,
                         "SELECT m.remote_id, c.remote_thread_id, c.kind, m.direction,"
                         "       ct.remote_id, ct.handle, ct.display_name, m.body, m.created_at,"
-                        "       m.reply_to_remote_id, m.agent_initials"
+                        "       m.reply_to_remote_id, m.agent_initials, m.automatic"
                         " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
                         " LEFT JOIN contacts ct ON ct.id = m.author_contact_id"
                         " WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.id",
@@ -1568,6 +1573,7 @@ desk_store_list_messages (DeskStore  *self,
       message->created_at = sqlite3_column_int64 (stmt, 8);
       message->reply_to_id = column_dup (stmt, 9);
       message->agent_initials = column_dup (stmt, 10);
+      message->automatic = sqlite3_column_int (stmt, 11) != 0;
       g_ptr_array_add (messages, message);
     }
   sqlite3_reset (stmt);
@@ -2820,4 +2826,87 @@ desk_store_column_dup (sqlite3_stmt *stmt,
                        int           column)
 {
   return column_dup (stmt, column);
+}
+
+/* Removing an account */
+
+/**
+ * desk_store_remove_account:
+ * @account_id: the account to remove
+ *
+ * Removes the account and everything synced from it, in one transaction: its contacts,
+ * conversations, messages, drafts, cursors and its replies still in the outbox (the user
+ * confirmed; nothing is deleted on the network). Emits DeskStore::conversations-changed for
+ * the conversations that went, and DeskStore::accounts-changed. The account's keyring items
+ * are the caller's to delete (desk_credentials_clear_async()). Callable from any thread.
+ *
+ * Returns: %TRUE if the account was removed; %FALSE with %DESK_STORE_ERROR_NOT_FOUND if there
+ *   is no such account
+ */
+gboolean
+desk_store_remove_account (DeskStore  *self,
+                           gint64      account_id,
+                           GError    **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ret = FALSE;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error) || !begin (self, error))
+    goto out;
+
+  /* The conversations first, to announce them once they are gone. */
+  stmt = get_statement (self, "SELECT id FROM conversations WHERE account_id = ?1", error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    note_conversation_changed (self, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "list an account's conversations");
+      goto out;
+    }
+
+  /* Everything else goes with the account: the schema cascades (foreign_keys is on). */
+  stmt = get_statement (self, "DELETE FROM accounts WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "remove an account");
+      goto out;
+    }
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND,
+                           _("The account is no longer there."));
+      goto out;
+    }
+
+  if (!commit (self, error))
+    goto out;
+
+  queue_emit (self, ACCOUNTS_CHANGED, NULL);
+  ret = TRUE;
+
+out:
+  if (!ret)
+    rollback (self);
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
 }
