@@ -12,6 +12,7 @@
 
 #include "desk-conversation.h"
 #include "desk-store-private.h"
+#include "desk-sync-engine.h"
 #include "desk-test-util.h"
 
 /* Migrations */
@@ -770,6 +771,102 @@ test_remove_account (void)
   g_assert_cmpint (desk_test_store_count (store, "conversations"), ==, 1);
 }
 
+/* The sync engine's workers for a removed account stop; the others keep going. */
+static GMutex factory_mutex;
+static guint factory_calls[8];   /* per account id */
+
+static DeskProvider *
+counting_factory (DeskStore              *store,
+                  const DeskAccountInfo  *account,
+                  GError                **error)
+{
+  g_mutex_lock (&factory_mutex);
+  if (account->id < (gint64) G_N_ELEMENTS (factory_calls))
+    factory_calls[account->id]++;
+  g_mutex_unlock (&factory_mutex);
+
+  /* Needs signing in: the worker waits until it is woken, then asks again. */
+  g_set_error_literal (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_NEEDS_SIGN_IN,
+                       "sign in again");
+  return NULL;
+}
+
+static guint
+factory_calls_for (gint64 account_id)
+{
+  guint calls;
+
+  g_mutex_lock (&factory_mutex);
+  calls = factory_calls[account_id];
+  g_mutex_unlock (&factory_mutex);
+
+  return calls;
+}
+
+typedef struct
+{
+  gint64 account_id;
+  guint  calls;
+} CallsData;
+
+static gboolean
+factory_called (gpointer user_data)
+{
+  CallsData *data = user_data;
+
+  return factory_calls_for (data->account_id) >= data->calls;
+}
+
+static gboolean
+keep_polling (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_remove_account_stops_worker (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(DeskSyncEngine) engine = desk_sync_engine_new (store, counting_factory);
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 removed = desk_test_add_account (store, "bluesky");
+  gint64 kept = desk_test_add_account (store, "mastodon");
+  CallsData kept_twice = { kept, 2 };
+  guint poll = g_timeout_add (10, keep_polling, NULL);   /* the workers send no events */
+
+  g_assert_cmpint (kept, <, (gint64) G_N_ELEMENTS (factory_calls));
+
+  accounts = desk_store_list_accounts (store, &error);
+  g_assert_no_error (error);
+  desk_sync_engine_start_accounts (engine, accounts);
+  desk_test_wait_until (factory_called, &(CallsData) { removed, 1 });
+  desk_test_wait_until (factory_called, &(CallsData) { kept, 1 });
+
+  /* The window lists the accounts again once one was removed: the list lacks it. (It stays
+   * in this store, so that a worker left running would show by asking for it again.) */
+  g_assert_cmpint (((DeskAccountInfo *) accounts->pdata[0])->id, ==, removed);
+  g_ptr_array_remove_index (accounts, 0);
+  desk_sync_engine_start_accounts (engine, accounts);
+
+  /* Woken, the kept account's worker asks for its provider again; the removed one's is gone. */
+  desk_sync_engine_wake (engine);
+  desk_test_wait_until (factory_called, &kept_twice);
+  g_usleep (100 * 1000);
+  desk_sync_engine_stop (engine);
+
+  g_assert_cmpuint (factory_calls_for (removed), ==, 1);
+
+  /* Started again with every account, the engine syncs the kept one only once more. */
+  desk_sync_engine_start_accounts (engine, accounts);
+  kept_twice.calls = 3;
+  desk_test_wait_until (factory_called, &kept_twice);
+  desk_sync_engine_stop (engine);
+  g_assert_cmpuint (factory_calls_for (removed), ==, 1);
+
+  g_source_remove (poll);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -796,6 +893,7 @@ main (int   argc,
   g_test_add_func ("/store/outbox/settle", test_outbox_settle);
   g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
   g_test_add_func ("/store/accounts/remove", test_remove_account);
+  g_test_add_func ("/store/accounts/remove-stops-sync", test_remove_account_stops_worker);
 
   return g_test_run ();
 }

@@ -44,8 +44,10 @@ typedef struct
   DeskSyncEngine *engine;   /* unowned: the engine joins the thread before it goes */
   gint64          account_id;
   GThread        *thread;
+  GCancellable   *cancellable;  /* this worker's: its account was removed, or the engine stops */
   guint           failures;
   gint            pushed;   /* atomic: the provider said news waits */
+  gint            done;     /* atomic: the thread returned, so joining it does not block */
 } AccountWorker;
 
 struct _DeskSyncEngine
@@ -56,6 +58,7 @@ struct _DeskSyncEngine
   DeskProviderFactory  factory;
   GCancellable        *cancellable;
   GPtrArray           *workers;
+  GPtrArray           *retired;    /* workers of removed accounts, stopping; joined later */
   GHashTable          *failures;   /* account id → failed passes in a row; under mutex */
   GMutex               mutex;
   GCond                cond;
@@ -595,7 +598,7 @@ wait_until (DeskSyncEngine *self,
 
   g_mutex_lock (&self->mutex);
   serial = self->wake_serial;
-  while (!g_cancellable_is_cancelled (self->cancellable) && self->wake_serial == serial &&
+  while (!g_cancellable_is_cancelled (worker->cancellable) && self->wake_serial == serial &&
          !g_atomic_int_compare_and_exchange (&worker->pushed, 1, 0))
     {
       gint64 now = g_get_real_time ();
@@ -635,7 +638,7 @@ account_thread (gpointer data)
 
   g_main_context_push_thread_default (context);
 
-  while (!g_cancellable_is_cancelled (self->cancellable))
+  while (!g_cancellable_is_cancelled (worker->cancellable))
     {
       g_autoptr(GError) error = NULL;
       gint64 next_run = 0;
@@ -658,7 +661,7 @@ account_thread (gpointer data)
 
       if (provider != NULL &&
           desk_sync_engine_sync_account (self, worker->account_id, provider, NULL, &next_run,
-                                         self->cancellable, &error))
+                                         worker->cancellable, &error))
         {
           worker->failures = 0;
 
@@ -690,9 +693,58 @@ account_thread (gpointer data)
       wait_until (self, worker, next_run);
     }
 
+  /* The provider's pushes end with it: release it before saying the thread is done. */
+  g_clear_object (&provider);
   g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&worker->done, 1);
 
   return NULL;
+}
+
+static void
+worker_join (AccountWorker *worker)
+{
+  g_thread_join (worker->thread);
+  g_clear_object (&worker->cancellable);
+  g_free (worker);
+}
+
+/* Stops the workers of accounts no longer in @accounts (removed from the store) without
+ * waiting for them: a request under way is cancelled, and the thread is joined once it ended
+ * (here next time, or when the engine stops). */
+static void
+retire_removed (DeskSyncEngine *self,
+                GPtrArray      *accounts)
+{
+  for (guint i = self->retired->len; i > 0; i--)
+    {
+      AccountWorker *worker = g_ptr_array_index (self->retired, i - 1);
+
+      if (g_atomic_int_get (&worker->done))
+        {
+          worker_join (worker);
+          g_ptr_array_remove_index_fast (self->retired, i - 1);
+        }
+    }
+
+  for (guint i = self->workers->len; i > 0; i--)
+    {
+      AccountWorker *worker = g_ptr_array_index (self->workers, i - 1);
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < accounts->len && !listed; j++)
+        listed = ((DeskAccountInfo *) g_ptr_array_index (accounts, j))->id == worker->account_id;
+
+      if (listed)
+        continue;
+
+      g_cancellable_cancel (worker->cancellable);
+      g_ptr_array_remove_index (self->workers, i - 1);
+      g_ptr_array_add (self->retired, worker);
+    }
+
+  /* Wake the retired workers from their wait, under the mutex so none misses it. */
+  desk_sync_engine_wake (self);
 }
 
 static gboolean
@@ -710,8 +762,9 @@ has_worker (DeskSyncEngine *self,
  * desk_sync_engine_start_accounts:
  * @accounts: (element-type DeskAccountInfo): the store's accounts, as the caller read them
  *
- * Starts a worker thread for every account of @accounts that has none yet: call it again
- * after an account was added. Messages land in the store, whose signals tell the UI.
+ * Starts a worker thread for every account of @accounts that has none yet, and stops the
+ * workers of accounts that are no longer in it: call it again after an account was added or
+ * removed. Messages land in the store, whose signals tell the UI.
  */
 void
 desk_sync_engine_start_accounts (DeskSyncEngine *self,
@@ -722,6 +775,8 @@ desk_sync_engine_start_accounts (DeskSyncEngine *self,
 
   if (self->workers->len == 0)
     g_cancellable_reset (self->cancellable);
+
+  retire_removed (self, accounts);
 
   for (guint i = 0; i < accounts->len; i++)
     {
@@ -735,6 +790,7 @@ desk_sync_engine_start_accounts (DeskSyncEngine *self,
       worker = g_new0 (AccountWorker, 1);
       worker->engine = self;
       worker->account_id = account->id;
+      worker->cancellable = g_cancellable_new ();
       name = g_strdup_printf ("sync-%" G_GINT64_FORMAT, account->id);
       worker->thread = g_thread_new (name, account_thread, worker);
       g_ptr_array_add (self->workers, worker);
@@ -789,16 +845,17 @@ desk_sync_engine_stop (DeskSyncEngine *self)
   g_return_if_fail (DESK_IS_SYNC_ENGINE (self));
 
   g_cancellable_cancel (self->cancellable);
+  for (guint i = 0; i < self->workers->len; i++)
+    g_cancellable_cancel (((AccountWorker *) g_ptr_array_index (self->workers, i))->cancellable);
   desk_sync_engine_wake (self);
 
   for (guint i = 0; i < self->workers->len; i++)
-    {
-      AccountWorker *worker = g_ptr_array_index (self->workers, i);
-
-      g_thread_join (worker->thread);
-      g_free (worker);
-    }
+    worker_join (g_ptr_array_index (self->workers, i));
   g_ptr_array_set_size (self->workers, 0);
+
+  for (guint i = 0; i < self->retired->len; i++)
+    worker_join (g_ptr_array_index (self->retired, i));
+  g_ptr_array_set_size (self->retired, 0);
 }
 
 void
@@ -827,6 +884,7 @@ desk_sync_engine_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->workers, g_ptr_array_unref);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_clear_pointer (&self->failures, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -848,6 +906,7 @@ desk_sync_engine_init (DeskSyncEngine *self)
 {
   self->cancellable = g_cancellable_new ();
   self->workers = g_ptr_array_new ();
+  self->retired = g_ptr_array_new ();
   self->failures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
