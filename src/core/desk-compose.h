@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* What a URL (http or https) counts on Mastodon and X, whatever its length */
+#define DESK_COMPOSE_URL_LENGTH 23
+
 /* The network's maximum for a reply, in its own units; @server_limit is what the server
  * announced (Mastodon's configuration.statuses.max_characters), 0 if unknown. */
 guint   desk_compose_get_limit   (const char *network,
@@ -24,5 +27,14 @@ guint   desk_compose_get_length  (const char *network,
 char   *desk_compose_sign        (const char *text,
                                   const char *format,
                                   const char *initials);
+
+/* The signature alone, as @format makes it from @initials; NULL when either is empty */
+char   *desk_compose_format_signature (const char *format,
+                                       const char *initials);
+/* Initials made from a name: "Maja Jurić" → "MJ", "Maja" → "M"; NULL if it has no letter */
+char   *desk_compose_initials_from_name (const char *name);
+/* The initials an agent signs with: @initials if set (trimmed), else made from @name */
+char   *desk_compose_agent_initials (const char *initials,
+                                     const char *name);
 
 G_END_DECLS
