@@ -229,6 +229,28 @@ gboolean           desk_store_save_draft                (DeskStore           *se
                                                          gboolean             is_dm,
                                                          GError             **error);
 
+/* A conversation's replies not posted yet, as the conversation view shows them
+ * (src/core/desk-store-drafts.c) */
+typedef struct
+{
+  gint64           id;
+  DeskOutboxState  state;
+  char            *body;
+  char            *agent_initials;
+  char            *last_error;
+  gint64           created_at;
+} DeskOutboxEntry;
+
+#define DESK_TYPE_OUTBOX_ENTRY (desk_outbox_entry_get_type ())
+
+GType              desk_outbox_entry_get_type           (void) G_GNUC_CONST;
+DeskOutboxEntry   *desk_outbox_entry_copy               (const DeskOutboxEntry *entry);
+void               desk_outbox_entry_free               (DeskOutboxEntry     *entry);
+/* Queued, sending, unknown and failed replies, oldest first; reads only */
+GPtrArray         *desk_store_list_unsent               (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         GError             **error);
+
 /* Removes an account and everything synced from it (its keyring item is the caller's) */
 gboolean           desk_store_remove_account            (DeskStore           *self,
                                                          gint64               account_id,
@@ -250,5 +272,6 @@ GArray            *desk_store_search_messages           (DeskStore           *se
 char              *desk_store_fts_query_from_text       (const char          *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskTagInfo, desk_tag_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskOutboxEntry, desk_outbox_entry_free)
 
 G_END_DECLS
