@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything shown here came from the network: it is set as plain text, never as markup.
+ *
+ * The response-time badge is drawn from the SLA rules in core (desk-sla.h): the window calls
+ * desk_inbox_row_update_badge() on the rows that are bound (the visible ones) once a minute.
  */
 #define G_LOG_DOMAIN "desk-inbox-row"
 
@@ -10,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-clock.h"
 #include "desk-inbox-row.h"
 
 struct _DeskInboxRow
@@ -21,9 +25,14 @@ struct _DeskInboxRow
   GtkLabel         *network_label;
   GtkLabel         *time_label;
   GtkLabel         *snippet_label;
+  GtkLabel         *badge_label;
+  GtkWidget        *tags_box;
 
   DeskConversation *conversation;
   gulong            notify_handler;
+
+  DeskSlaPolicy    *policy;       /* owned by the window; NULL: no badge */
+  DeskSlaState      badge_state;
 };
 
 G_DEFINE_FINAL_TYPE (DeskInboxRow, desk_inbox_row, GTK_TYPE_WIDGET)
@@ -79,6 +88,154 @@ format_time (gint64 time_us)
 }
 
 static void
+update_tags (DeskInboxRow *self)
+{
+  const char * const *tags = NULL;
+  GtkWidget *child;
+  guint n = 0;
+
+  if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
+    tags = desk_conversation_get_tags (self->conversation);
+
+  /* Reuse the chips already there: rows are recycled while scrolling. */
+  child = gtk_widget_get_first_child (self->tags_box);
+  for (; tags != NULL && tags[n] != NULL; n++)
+    {
+      if (child == NULL)
+        {
+          child = gtk_label_new (NULL);
+          gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+          gtk_label_set_max_width_chars (GTK_LABEL (child), 20);
+          gtk_widget_add_css_class (child, "tag-chip");
+          gtk_box_append (GTK_BOX (self->tags_box), child);
+        }
+
+      gtk_label_set_text (GTK_LABEL (child), tags[n]);
+      gtk_widget_set_visible (child, TRUE);
+      child = gtk_widget_get_next_sibling (child);
+    }
+
+  for (; child != NULL; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_visible (child, FALSE);
+
+  gtk_widget_set_visible (self->tags_box, n > 0);
+}
+
+/**
+ * desk_inbox_row_update_badge:
+ * @policy: (nullable): the team's response-time rules; %NULL hides the badge
+ * @now: the time now (UNIX µs)
+ *
+ * Shows how long the customer has waited against the target: the waiting time while on time,
+ * the time left once due soon, and by how much once overdue.
+ */
+void
+desk_inbox_row_update_badge (DeskInboxRow        *self,
+                             const DeskSlaPolicy *policy,
+                             gint64               now)
+{
+  DeskConversation *c = self->conversation;
+  DeskSlaStatus status = { DESK_SLA_NONE, };
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *duration = NULL;
+  static const char * const classes[] = { "on-time", "due-soon", "overdue" };
+
+  g_return_if_fail (DESK_IS_INBOX_ROW (self));
+
+  if (policy != NULL && c != NULL && desk_conversation_get_loaded (c) &&
+      desk_conversation_get_status (c) == DESK_CONVERSATION_OPEN &&
+      desk_conversation_get_waiting_since (c) > 0)
+    desk_sla_evaluate (policy, desk_conversation_get_waiting_since (c), now, &status);
+
+  self->badge_state = status.state;
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->badge_label), classes[i]);
+
+  switch (status.state)
+    {
+    case DESK_SLA_NONE:
+      gtk_widget_set_visible (GTK_WIDGET (self->badge_label), FALSE);
+      return;
+
+    case DESK_SLA_ON_TIME:
+      {
+        g_autofree char *target = desk_sla_format_duration (status.elapsed + status.remaining);
+        g_autofree char *left = desk_sla_format_duration (status.remaining);
+
+        duration = desk_sla_format_duration (status.elapsed);
+        /* Translators: how long the customer has waited (counted in business hours) against
+         * the team's response-time target, e.g. "25 min of 1 h" */
+        text = g_strdup_printf (_("%s of %s"), duration, target);
+        /* Translators: the first %s is how long the customer has waited, the second how long is
+         * left before the response-time target */
+        tooltip = g_strdup_printf (_("Waiting %s, %s left"), duration, left);
+      }
+      break;
+
+    case DESK_SLA_DUE_SOON:
+      duration = desk_sla_format_duration (status.remaining);
+      /* Translators: time left before the response-time target, e.g. "10 min left" */
+      text = g_strdup_printf (_("%s left"), duration);
+      tooltip = g_strdup_printf (_("Due soon: answer within %s"), duration);
+      break;
+
+    case DESK_SLA_OVERDUE:
+    default:
+      duration = desk_sla_format_duration (status.overdue_by);
+      /* Translators: how long ago the response-time target was missed, e.g. "Overdue 20 min" */
+      text = g_strdup_printf (_("Overdue %s"), duration);
+      tooltip = g_strdup_printf (_("Overdue by %s"), duration);
+      break;
+    }
+
+  gtk_label_set_text (self->badge_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge_label), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->badge_label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->badge_label), classes[status.state - DESK_SLA_ON_TIME]);
+  gtk_widget_set_visible (GTK_WIDGET (self->badge_label), TRUE);
+}
+
+/**
+ * desk_inbox_row_get_badge_state:
+ *
+ * Returns: the state the badge shows
+ */
+DeskSlaState
+desk_inbox_row_get_badge_state (DeskInboxRow *self)
+{
+  g_return_val_if_fail (DESK_IS_INBOX_ROW (self), DESK_SLA_NONE);
+  return self->badge_state;
+}
+
+/**
+ * desk_inbox_row_get_badge_text:
+ *
+ * Returns: (transfer none): the badge's text ("" when hidden)
+ */
+const char *
+desk_inbox_row_get_badge_text (DeskInboxRow *self)
+{
+  g_return_val_if_fail (DESK_IS_INBOX_ROW (self), NULL);
+  return self->badge_state == DESK_SLA_NONE ? "" : gtk_label_get_text (self->badge_label);
+}
+
+/**
+ * desk_inbox_row_set_policy:
+ * @policy: (nullable) (transfer none): the rules the badge is drawn from; must outlive the row's
+ *   use of it (the window replaces it on every row when the settings change)
+ */
+void
+desk_inbox_row_set_policy (DeskInboxRow  *self,
+                           DeskSlaPolicy *policy)
+{
+  g_return_if_fail (DESK_IS_INBOX_ROW (self));
+  self->policy = policy;
+}
+
+static void
 update (DeskInboxRow *self)
 {
   DeskConversation *c = self->conversation;
@@ -93,6 +250,8 @@ update (DeskInboxRow *self)
       gtk_label_set_text (self->network_label, "");
       gtk_label_set_text (self->time_label, "");
       gtk_label_set_text (self->snippet_label, "");
+      update_tags (self);
+      desk_inbox_row_update_badge (self, NULL, 0);
       return;
     }
 
@@ -118,6 +277,9 @@ update (DeskInboxRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "heading");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->name_label), "heading");
+
+  update_tags (self);
+  desk_inbox_row_update_badge (self, self->policy, desk_clock_get_now ());
 }
 
 void
@@ -223,6 +385,8 @@ desk_inbox_row_class_init (DeskInboxRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskInboxRow, network_label);
   gtk_widget_class_bind_template_child (widget_class, DeskInboxRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, DeskInboxRow, snippet_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskInboxRow, badge_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskInboxRow, tags_box);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inboxrow");
