@@ -88,6 +88,8 @@ test_migrate_from_each_version (void)
       g_assert_cmpint (desk_test_user_version (path), ==, desk_store_schema_version ());
       g_assert_cmpstr (desk_test_query_text (path, "SELECT body FROM messages"), ==,
                        "Do you ship to Ljubljana?");
+      /* 6: messages from before were written by people, not sent automatically. */
+      g_assert_cmpstr (desk_test_query_text (path, "SELECT automatic FROM messages"), ==, "0");
     }
 }
 
@@ -867,6 +869,66 @@ test_remove_account_stops_worker (void)
   g_source_remove (poll);
 }
 
+/* An away or greeting message the network sent by itself is stored and shown, but answers
+ * nobody: the customer still waits, until a person replies. */
+static void
+test_automatic_reply (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(DeskConversation) c = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 account = desk_test_add_account (store, "telegram");
+  DeskMessage *away;
+  DeskMessage *reply;
+
+  ingest_one (store, account, desk_test_message ("q1", "t", DESK_DIRECTION_IN, 1000, "Are you open?"));
+
+  away = desk_test_message ("auto1", "t", DESK_DIRECTION_OUT, 1500,
+                            "We are away until Monday. We will answer then!");
+  away->automatic = TRUE;
+  ingest_one (store, account, away);
+
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_OPEN);
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 1000);
+  g_assert_cmpstr (desk_conversation_get_snippet (c), ==, "We are away until Monday. We will answer then!");
+  g_clear_object (&c);
+
+  /* Shown in the thread, marked as such. */
+  messages = desk_store_list_messages (store, desk_test_conversation_id (store, "t"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_false (((DeskMessage *) messages->pdata[0])->automatic);
+  g_assert_true (((DeskMessage *) messages->pdata[1])->automatic);
+
+  /* The customer writes again: still waiting since the first message. */
+  ingest_one (store, account, desk_test_message ("q2", "t", DESK_DIRECTION_IN, 2000, "Hello?"));
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 1000);
+  g_clear_object (&c);
+
+  /* A person answers: that is the answer. */
+  reply = desk_test_message ("a1", "t", DESK_DIRECTION_OUT, 3000, "Yes, we are! —MJ");
+  reply->agent_initials = g_strdup ("MJ");
+  ingest_one (store, account, reply);
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_ANSWERED);
+  g_assert_cmpint (desk_conversation_get_waiting_since (c), ==, 0);
+  g_assert_cmpstr (desk_conversation_get_answered_by (c), ==, "MJ");
+  g_clear_object (&c);
+
+  /* A later greeting does not take the answer's place. */
+  away = desk_test_message ("auto2", "t", DESK_DIRECTION_OUT, 4000, "Thanks for writing!");
+  away->automatic = TRUE;
+  ingest_one (store, account, away);
+  c = conversation_for_thread (store, "t");
+  g_assert_cmpint (desk_conversation_get_status (c), ==, DESK_CONVERSATION_ANSWERED);
+  g_assert_cmpstr (desk_conversation_get_answered_by (c), ==, "MJ");
+  g_assert_cmpint (desk_test_store_query_int (store, "SELECT last_answered_at FROM conversations"),
+                   ==, 3000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -892,6 +954,7 @@ main (int   argc,
   g_test_add_func ("/store/tags", test_tags);
   g_test_add_func ("/store/outbox/settle", test_outbox_settle);
   g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
+  g_test_add_func ("/store/ingest/automatic-reply", test_automatic_reply);
   g_test_add_func ("/store/accounts/remove", test_remove_account);
   g_test_add_func ("/store/accounts/remove-stops-sync", test_remove_account_stops_worker);
 

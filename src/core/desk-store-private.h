@@ -57,5 +57,19 @@ void                desk_store_bind_text          (sqlite3_stmt *stmt,
                                                    gsize         max_bytes);
 char               *desk_store_column_dup         (sqlite3_stmt *stmt,
                                                    int           column);
+/* Tags (desk-store-tags.c): a name as stored, and the checks every write of a tag makes */
+char               *desk_store_clean_tag_name     (const char   *name);
+gboolean            desk_store_check_tag          (DeskStore    *self,
+                                                   const char   *name,
+                                                   const char   *color,
+                                                   gint64        except_id,
+                                                   GError      **error);
+/* An inbox query's filters (not its sort) as conditions on `conversations c`, and their values */
+void                desk_store_append_query_filter (GString              *sql,
+                                                    const DeskInboxQuery *query,
+                                                    const char           *fts);
+void                desk_store_bind_query_filter  (sqlite3_stmt         *stmt,
+                                                   const DeskInboxQuery *query,
+                                                   const char           *fts);
 
 G_END_DECLS

@@ -194,6 +194,10 @@ static const char * const migrations[] = {
    *    "store", "failed"); both NULL once a pass succeeds. See desk_sync_engine_sync_account(). */
   "ALTER TABLE accounts ADD COLUMN last_error TEXT;"
   "ALTER TABLE accounts ADD COLUMN last_error_code TEXT;",
+
+  /* 6: an outgoing message the network sent by itself (an away or greeting message, a scheduled
+   *    one) is shown in its conversation but answers nobody: the response-time clock runs on */
+  "ALTER TABLE messages ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0;",
 };
 
 const char * const *

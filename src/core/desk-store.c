@@ -1605,17 +1605,13 @@ desk_store_add_tag (DeskStore   *self,
   g_return_val_if_fail (DESK_IS_STORE (self), 0);
   g_return_val_if_fail (name != NULL, 0);
 
-  clean = g_strstrip (desk_text_sanitize (name, -1, 256));
-  if (clean[0] == '\0')
-    {
-      g_set_error_literal (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID,
-                           _("A tag needs a name."));
-      return 0;
-    }
+  clean = desk_store_clean_tag_name (name);
+  if (color == NULL)
+    color = "";
 
   g_rec_mutex_lock (&self->mutex);
 
-  if (!check_open (self, error))
+  if (!check_open (self, error) || !desk_store_check_tag (self, clean, color, 0, error))
     goto out;
 
   stmt = get_statement (self,
@@ -1756,6 +1752,64 @@ desk_store_fts_query_from_text (const char *text)
 }
 
 /**
+ * desk_store_append_query_filter:
+ * @sql: a query over `conversations c` that ends in a WHERE clause
+ * @fts: (nullable): @query's search as an FTS5 query (desk_store_fts_query_from_text())
+ *
+ * Appends the conditions of @query's filters (its sort aside), for
+ * desk_store_query_conversation_ids() and desk_store_count_conversations() alike; bind them with
+ * desk_store_bind_query_filter().
+ */
+void
+desk_store_append_query_filter (GString              *sql,
+                                const DeskInboxQuery *query,
+                                const char           *fts)
+{
+  if (query->status >= 0)
+    g_string_append (sql, " AND c.status = :status");
+  if (query->tag_id > 0)
+    g_string_append (sql, " AND c.id IN (SELECT conversation_id FROM conversation_tags"
+                          "              WHERE tag_id = :tag)");
+  if (query->account_id > 0)
+    g_string_append (sql, " AND +c.account_id = :account");
+  if (query->network != NULL)
+    g_string_append (sql, " AND +c.account_id IN"
+                          " (SELECT id FROM accounts WHERE network = :network)");
+  /* One set of matching conversations, built from the full-text indexes and a narrow index,
+   * then tested while walking the sort index ("+" keeps SQLite from driving the query from the
+   * set, which would read and sort every matching row). */
+  if (fts != NULL)
+    g_string_append (sql, " AND +c.id IN (SELECT m.conversation_id"
+                          "               FROM messages m INDEXED BY messages_conversation_by_id"
+                          "               WHERE m.id IN (SELECT rowid FROM messages_fts"
+                          "                              WHERE messages_fts MATCH :fts)"
+                          "               UNION"
+                          "               SELECT x.id FROM conversations x"
+                          "               WHERE x.contact_id IN (SELECT rowid FROM contacts_fts"
+                          "                                      WHERE contacts_fts MATCH :fts))");
+}
+
+void
+desk_store_bind_query_filter (sqlite3_stmt         *stmt,
+                              const DeskInboxQuery *query,
+                              const char           *fts)
+{
+  if (query->status >= 0)
+    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":status"),
+                       desk_conversation_status_to_string (query->status), -1, SQLITE_STATIC);
+  if (query->tag_id > 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":tag"), query->tag_id);
+  if (query->account_id > 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":account"), query->account_id);
+  if (query->network != NULL)
+    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":network"), query->network, -1,
+                       SQLITE_TRANSIENT);
+  if (fts != NULL)
+    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":fts"), fts, -1,
+                       SQLITE_STATIC);
+}
+
+/**
  * desk_store_query_conversation_ids:
  * @query: the filter and order
  *
@@ -1780,28 +1834,7 @@ desk_store_query_conversation_ids (DeskStore             *self,
   fts = desk_store_fts_query_from_text (query->search);
 
   sql = g_string_new ("SELECT c.id FROM conversations c WHERE 1");
-  if (query->status >= 0)
-    g_string_append (sql, " AND c.status = :status");
-  if (query->tag_id > 0)
-    g_string_append (sql, " AND c.id IN (SELECT conversation_id FROM conversation_tags"
-                          "              WHERE tag_id = :tag)");
-  if (query->account_id > 0)
-    g_string_append (sql, " AND +c.account_id = :account");
-  if (query->network != NULL)
-    g_string_append (sql, " AND +c.account_id IN"
-                          " (SELECT id FROM accounts WHERE network = :network)");
-  /* One set of matching conversations, built from the full-text indexes and a narrow index,
-   * then tested while walking the sort index ("+" keeps SQLite from driving the query from the
-   * set, which would read and sort every matching row). */
-  if (fts != NULL)
-    g_string_append (sql, " AND +c.id IN (SELECT m.conversation_id"
-                          "               FROM messages m INDEXED BY messages_conversation_by_id"
-                          "               WHERE m.id IN (SELECT rowid FROM messages_fts"
-                          "                              WHERE messages_fts MATCH :fts)"
-                          "               UNION"
-                          "               SELECT x.id FROM conversations x"
-                          "               WHERE x.contact_id IN (SELECT rowid FROM contacts_fts"
-                          "                                      WHERE contacts_fts MATCH :fts))");
+  desk_store_append_query_filter (sql, query, fts);
   if (query->sort == DESK_INBOX_SORT_NEWEST)
     g_string_append (sql, " ORDER BY c.last_message_at DESC, c.id DESC");
   else
@@ -1816,19 +1849,7 @@ desk_store_query_conversation_ids (DeskStore             *self,
   if (stmt == NULL)
     goto out;
 
-  if (query->status >= 0)
-    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":status"),
-                       desk_conversation_status_to_string (query->status), -1, SQLITE_STATIC);
-  if (query->tag_id > 0)
-    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":tag"), query->tag_id);
-  if (query->account_id > 0)
-    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":account"), query->account_id);
-  if (query->network != NULL)
-    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":network"), query->network, -1,
-                       SQLITE_TRANSIENT);
-  if (fts != NULL)
-    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":fts"), fts, -1,
-                       SQLITE_STATIC);
+  desk_store_bind_query_filter (stmt, query, fts);
 
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 

@@ -41,6 +41,7 @@ desk_message_copy (const DeskMessage *message)
   copy->reply_to_id = g_strdup (message->reply_to_id);
   copy->agent_initials = g_strdup (message->agent_initials);
   copy->raw_json = g_strdup (message->raw_json);
+  copy->automatic = message->automatic;
 
   return copy;
 }

@@ -108,6 +108,8 @@ typedef struct
   char                 *reply_to_id;
   char                 *agent_initials; /* for outgoing messages: who answered */
   char                 *raw_json;       /* the network's payload, kept for reprocessing */
+  gboolean              automatic;      /* outgoing, sent by the network itself (an away or
+                                         * greeting message): shown, but answers nobody */
 } DeskMessage;
 
 typedef struct
