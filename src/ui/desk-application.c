@@ -159,9 +159,25 @@ desk_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* From a notification: show that conversation */
+static void
+desk_application_show_conversation_action (GSimpleAction *action,
+                                           GVariant      *parameter,
+                                           gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (app);
+  if (DESK_IS_WINDOW (window))
+    desk_window_show_conversation (DESK_WINDOW (window), g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", desk_application_about_action },
   { "quit", desk_application_quit_action },
+  { "show-conversation", desk_application_show_conversation_action, "x" },
 };
 
 static void
@@ -169,13 +185,33 @@ desk_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<primary>q", NULL };
   static const char *close_accels[] = { "<primary>w", NULL };
+  static const struct { const char *action; const char *accels[3]; } window_accels[] = {
+    { "win.search", { "<primary>f", NULL } },
+    { "win.view::open", { "<primary>1", NULL } },
+    { "win.view::waiting", { "<primary>2", NULL } },
+    { "win.view::answered", { "<primary>3", NULL } },
+    { "win.view::closed", { "<primary>4", NULL } },
+    { "win.reply", { "<primary>r", NULL } },
+    { "win.tag", { "<primary>t", NULL } },
+    { "win.mark-answered", { "<primary>d", NULL } },
+    { "win.close-conversation", { "<primary><shift>d", NULL } },
+    { "win.reopen", { "<primary><shift>o", NULL } },
+    { "win.next-waiting", { "<primary>j", NULL } },
+    { "win.show-views", { "<alt>Left", NULL } },
+    { "win.canned-library", { "<primary><shift>l", NULL } },
+    { "win.preferences", { "<primary>comma", NULL } },
+  };
 
   G_APPLICATION_CLASS (desk_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
+
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (window_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), window_accels[i].action,
+                                           window_accels[i].accels);
 }
 
 static void
