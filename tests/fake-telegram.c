@@ -311,6 +311,7 @@ add_message (FakeTelegram *self,
              const char   *text,
              gint64        reply_to,
              gint64        text_mention_id,
+             gboolean      from_offline,
              gboolean      as_update)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -361,6 +362,11 @@ add_message (FakeTelegram *self,
   json_builder_set_member_name (b, "text");
   json_builder_add_string_value (b, text);
   add_entities (b, text, text_mention_id);
+  if (from_offline)
+    {
+      json_builder_set_member_name (b, "is_from_offline");
+      json_builder_add_boolean_value (b, TRUE);
+    }
   if (replied != NULL)
     add_reply_to (self, b, replied);
   json_builder_end_object (b);
@@ -661,7 +667,7 @@ handle_send_message (FakeTelegram      *self,
     }
 
   sent = add_message (self, chat_id, chat_type, connection, self->bot_id, "Shop", text,
-                      reply_to, 0, FALSE);
+                      reply_to, 0, FALSE, FALSE);
   g_ptr_array_add (self->sends, json_to_string (node, FALSE));
 
   if (drop_response)
@@ -898,7 +904,7 @@ fake_telegram_private_message (FakeTelegram *self,
   gint64 id;
 
   g_mutex_lock (&self->mutex);
-  id = add_message (self, user_id, "private", NULL, user_id, first_name, text, 0, 0, TRUE)->message_id;
+  id = add_message (self, user_id, "private", NULL, user_id, first_name, text, 0, 0, FALSE, TRUE)->message_id;
   g_mutex_unlock (&self->mutex);
 
   return id;
@@ -922,7 +928,7 @@ fake_telegram_group_message (FakeTelegram *self,
 
   g_mutex_lock (&self->mutex);
   id = add_message (self, chat_id, "supergroup", NULL, user_id, first_name, text, reply_to,
-                    text_mention_bot ? self->bot_id : 0, TRUE)->message_id;
+                    text_mention_bot ? self->bot_id : 0, FALSE, TRUE)->message_id;
   g_mutex_unlock (&self->mutex);
 
   return id;
@@ -939,7 +945,31 @@ fake_telegram_business_message (FakeTelegram *self,
 
   g_mutex_lock (&self->mutex);
   id = add_message (self, user_id, "private", connection_id, user_id, first_name, text, 0, 0,
-                    TRUE)->message_id;
+                    FALSE, TRUE)->message_id;
+  g_mutex_unlock (&self->mutex);
+
+  return id;
+}
+
+/**
+ * fake_telegram_business_away_message:
+ * @owner_id: the business account's user id
+ *
+ * An away or greeting message Telegram sent by itself for the business, in the chat with
+ * @user_id: a business_message from the owner with is_from_offline set.
+ */
+gint64
+fake_telegram_business_away_message (FakeTelegram *self,
+                                     const char   *connection_id,
+                                     gint64        user_id,
+                                     gint64        owner_id,
+                                     const char   *text)
+{
+  gint64 id;
+
+  g_mutex_lock (&self->mutex);
+  id = add_message (self, user_id, "private", connection_id, owner_id, "The Shop", text, 0, 0,
+                    TRUE, TRUE)->message_id;
   g_mutex_unlock (&self->mutex);
 
   return id;
@@ -955,7 +985,7 @@ fake_telegram_bot_message (FakeTelegram *self,
 
   g_mutex_lock (&self->mutex);
   id = add_message (self, chat_id, chat_id < 0 ? "supergroup" : "private", NULL, self->bot_id,
-                    "The Shop", text, 0, 0, FALSE)->message_id;
+                    "The Shop", text, 0, 0, FALSE, FALSE)->message_id;
   g_mutex_unlock (&self->mutex);
 
   return id;

@@ -42,6 +42,11 @@ gint64        fake_telegram_business_message (FakeTelegram      *self,
                                               gint64             user_id,
                                               const char        *first_name,
                                               const char        *text);
+gint64        fake_telegram_business_away_message (FakeTelegram *self,
+                                              const char        *connection_id,
+                                              gint64             user_id,
+                                              gint64             owner_id,
+                                              const char        *text);
 gint64        fake_telegram_bot_message      (FakeTelegram      *self,
                                               gint64             chat_id,
                                               const char        *text);

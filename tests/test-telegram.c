@@ -1117,6 +1117,30 @@ run_prism (const char *url)
   return ok ? 0 : 1;
 }
 
+/* A Telegram Business away message (is_from_offline) is stored, but the customer still waits. */
+static void
+test_away_message (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *thread = g_strdup_printf ("b:conn-42:%" G_GINT64_FORMAT, SHIRIN);
+  g_autofree char *sql = NULL;
+  gint64 conversation;
+
+  fake_telegram_business_message (f->fake, "conn-42", SHIRIN, "شیرین", "Is the blue one in stock?");
+  fake_telegram_business_away_message (f->fake, "conn-42", SHIRIN, 555000, "We are closed until 9:00.");
+  assert_sync_ok (f);
+
+  conversation = conversation_of (f, thread);
+  g_assert_cmpint (conversation, >, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'out' AND automatic = 1"
+                             " AND body = 'We are closed until 9:00.'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE automatic = 0"), ==, 1);
+  sql = g_strdup_printf ("SELECT count(*) FROM conversations WHERE id = %" G_GINT64_FORMAT
+                         " AND status = 'open' AND waiting_since IS NOT NULL"
+                         " AND last_answered_at IS NULL", conversation);
+  g_assert_cmpint (count (f, sql), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1147,6 +1171,7 @@ main (int   argc,
   ADD ("background", test_background);
   ADD ("reply", test_reply);
   ADD ("reply-business", test_reply_business);
+  ADD ("away-message", test_away_message);
   ADD ("reply-too-long", test_reply_too_long);
   ADD ("reply-blocked", test_reply_blocked);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);

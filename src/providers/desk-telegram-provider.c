@@ -199,6 +199,16 @@ json_int (JsonObject *object,
   return TRUE;
 }
 
+static gboolean
+json_bool (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
 static JsonNode *
 parse_json (const char *text)
 {
@@ -627,6 +637,11 @@ message_from_update (DeskTelegramProvider *self,
   message->raw_json = desk_json_to_string (raw);
   if (message->direction == DESK_DIRECTION_OUT)
     message->agent_initials = desk_text_find_initials (message->text);
+
+  /* "True, if the message was sent by an implicit action, for example, as an away or a
+   * greeting business message, or as a scheduled message": shown, but nobody's answer. */
+  message->automatic = message->direction == DESK_DIRECTION_OUT &&
+                       json_bool (object, "is_from_offline");
 
   return message;
 }
