@@ -183,6 +183,12 @@ desk_inbox_row_update_badge (DeskInboxRow        *self,
 
     case DESK_SLA_OVERDUE:
     default:
+      if (status.overdue_by < G_USEC_PER_SEC * 60)
+        {
+          text = g_strdup (_("Overdue"));
+          tooltip = g_strdup (_("Overdue: the response-time target was just reached"));
+          break;
+        }
       duration = desk_sla_format_duration (status.overdue_by);
       /* Translators: how long ago the response-time target was missed, e.g. "Overdue 20 min" */
       text = g_strdup_printf (_("Overdue %s"), duration);
