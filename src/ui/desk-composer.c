@@ -1,4 +1,1053 @@
-/* desk-composer.c: (being written) */
+/* desk-composer.c: writing a reply: the text, its length, the signature, the draft
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Thin: the rules live in desk-compose.c and the store. The counter counts the reply as it
+ * will be sent, signature included (desk_compose_sign() with the agent's settings), in the
+ * network's units; Send is off while the reply is empty or over the limit. Ctrl+Enter sends.
+ *
+ * Every store call runs in one worker thread shared by all composers, in the order made:
+ * a draft saved by a composer that is going away is on disk before the next composer reads
+ * it, and a draft is deleted after, never before, a late save of it. Dispose waits for that
+ * worker (a few small writes), so a destroyed composer's draft is stored when it returns.
+ */
+#define G_LOG_DOMAIN "desk-composer"
+
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "desk-compose.h"
 #include "desk-composer.h"
+
+#define DRAFT_SAVE_DELAY_MS 500
+
+struct _DeskComposer
+{
+  GtkWidget          parent_instance;
+
+  GtkWidget         *edit_banner;
+  GtkTextView       *text_view;
+  GtkLabel          *error_label;
+  GtkLabel          *kind_label;
+  GtkLabel          *counter_label;
+  GtkWidget         *send_button;
+
+  DeskStore         *store;
+  DeskConversation  *conversation;
+  GSettings         *settings;
+
+  char              *counter_text;
+  guint              length;
+  guint              limit;
+
+  guint              serial;            /* bumped when the conversation changes */
+  guint              save_source;       /* the debounced draft save */
+  guint              jobs;              /* store calls under way */
+  gint64             editing_outbox_id; /* a failed reply being edited, or 0 */
+  guint              draft_loaded : 1;  /* the conversation's draft is in the buffer */
+  guint              typed : 1;         /* the user typed since the conversation was set */
+  guint              quiet : 1;         /* changing the buffer ourselves */
+  guint              sending : 1;
+  guint              placeholders_pending : 1;
+};
+
+G_DEFINE_FINAL_TYPE (DeskComposer, desk_composer, GTK_TYPE_WIDGET)
+
+G_DEFINE_QUARK (desk-composer-error-quark, desk_composer_error)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CONVERSATION,
+  PROP_COUNTER_TEXT,
+  PROP_OVER_LIMIT,
+  N_PROPS
+};
+
+enum {
+  QUEUED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* The store worker */
+
+typedef enum
+{
+  JOB_LOAD_DRAFT,
+  JOB_SAVE_DRAFT,
+  JOB_QUEUE,
+  JOB_RETRY,
+} JobKind;
+
+typedef struct
+{
+  JobKind       kind;
+  GWeakRef      composer;
+  GMainContext *context;
+  DeskStore    *store;
+  guint         serial;
+  gint64        conversation_id;
+  gint64        outbox_id;
+  char         *text;
+  char         *initials;
+  gboolean      is_dm;
+
+  gboolean      ok;
+  gint64        result_id;
+  char         *draft;
+  GError       *error;
+} Job;
+
+static GThreadPool *io_pool;
+static GMutex io_mutex;
+static GCond io_cond;
+static guint io_outstanding;
+
+static void
+job_free (Job *job)
+{
+  g_weak_ref_clear (&job->composer);
+  g_main_context_unref (job->context);
+  g_object_unref (job->store);
+  g_free (job->text);
+  g_free (job->initials);
+  g_free (job->draft);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static gboolean job_done (gpointer data);
+
+static void
+io_thread (gpointer data,
+           gpointer user_data)
+{
+  Job *job = data;
+
+  switch (job->kind)
+    {
+    case JOB_LOAD_DRAFT:
+      job->draft = desk_store_get_draft (job->store, job->conversation_id, NULL, &job->error);
+      job->ok = job->error == NULL;
+      break;
+
+    case JOB_SAVE_DRAFT:
+      job->ok = desk_store_save_draft (job->store, job->conversation_id, job->text, job->is_dm,
+                                       &job->error);
+      break;
+
+    case JOB_QUEUE:
+      job->result_id = desk_store_queue_reply (job->store, job->conversation_id, job->text,
+                                               job->initials, &job->error);
+      job->ok = job->result_id != 0;
+      break;
+
+    case JOB_RETRY:
+      job->ok = desk_store_outbox_retry (job->store, job->outbox_id, job->text, &job->error);
+      job->result_id = job->outbox_id;
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* Sent or retried: the draft has served */
+  if (job->ok && (job->kind == JOB_QUEUE || job->kind == JOB_RETRY))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (job->kind == JOB_QUEUE &&
+          !desk_store_save_draft (job->store, job->conversation_id, NULL, FALSE, &error))
+        g_debug ("The sent reply's draft stays: %s", error->message);
+    }
+
+  g_main_context_invoke (job->context, job_done, job);
+
+  g_mutex_lock (&io_mutex);
+  io_outstanding--;
+  g_cond_broadcast (&io_cond);
+  g_mutex_unlock (&io_mutex);
+}
+
+static void
+push_job (DeskComposer *self,
+          Job          *job)
+{
+  if (g_once_init_enter (&io_pool))
+    g_once_init_leave (&io_pool, g_thread_pool_new (io_thread, NULL, 1, FALSE, NULL));
+
+  g_weak_ref_init (&job->composer, self);
+  job->context = g_main_context_ref_thread_default ();
+  job->store = g_object_ref (self->store);
+  job->serial = self->serial;
+  self->jobs++;
+
+  g_mutex_lock (&io_mutex);
+  io_outstanding++;
+  g_mutex_unlock (&io_mutex);
+
+  g_thread_pool_push (io_pool, job, NULL);
+}
+
+static void
+wait_for_io (void)
+{
+  g_mutex_lock (&io_mutex);
+  while (io_outstanding > 0)
+    g_cond_wait (&io_cond, &io_mutex);
+  g_mutex_unlock (&io_mutex);
+}
+
+/* Text and settings */
+
+static char *
+get_text (DeskComposer *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_text_quietly (DeskComposer *self,
+                  const char   *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter end;
+
+  self->quiet = TRUE;
+  gtk_text_buffer_set_text (buffer, text != NULL ? text : "", -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+  self->quiet = FALSE;
+}
+
+static char *
+get_initials (DeskComposer *self)
+{
+  g_autofree char *initials = g_settings_get_string (self->settings, "agent-initials");
+  g_autofree char *name = g_settings_get_string (self->settings, "agent-name");
+
+  return desk_compose_agent_initials (initials, name);
+}
+
+static char *
+sign (DeskComposer *self,
+      const char   *text)
+{
+  g_autofree char *format = g_settings_get_string (self->settings, "signature-format");
+  g_autofree char *initials = get_initials (self);
+
+  return desk_compose_sign (text, format, initials);
+}
+
+static const char *
+network_name (const char *network)
+{
+  if (g_strcmp0 (network, "bluesky") == 0)
+    return "Bluesky";
+  if (g_strcmp0 (network, "mastodon") == 0)
+    return "Mastodon";
+  if (g_strcmp0 (network, "telegram") == 0)
+    return "Telegram";
+  if (g_strcmp0 (network, "x") == 0)
+    return "X";
+
+  return network != NULL ? network : "";
+}
+
+static void
+show_error (DeskComposer *self,
+            const char   *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+/* Whether the reply can go, and why not */
+static gboolean
+check_can_send (DeskComposer  *self,
+                GError       **error)
+{
+  g_autofree char *text = NULL;
+
+  if (self->store == NULL || self->conversation == NULL ||
+      !desk_conversation_get_loaded (self->conversation))
+    {
+      g_set_error_literal (error, DESK_COMPOSER_ERROR, DESK_COMPOSER_ERROR_NO_CONVERSATION,
+                           _("No conversation is shown."));
+      return FALSE;
+    }
+
+  if (self->sending)
+    {
+      g_set_error_literal (error, DESK_COMPOSER_ERROR, DESK_COMPOSER_ERROR_BUSY,
+                           _("The previous reply is still being stored."));
+      return FALSE;
+    }
+
+  text = get_text (self);
+  g_strstrip (text);
+  if (text[0] == '\0')
+    {
+      g_set_error_literal (error, DESK_COMPOSER_ERROR, DESK_COMPOSER_ERROR_EMPTY,
+                           _("The reply is empty."));
+      return FALSE;
+    }
+
+  if (self->limit > 0 && self->length > self->limit)
+    {
+      g_set_error (error, DESK_COMPOSER_ERROR, DESK_COMPOSER_ERROR_TOO_LONG,
+                   /* Translators: the length counts the signature; the last %s is a network */
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The reply is %u character long with the signature; %s allows %u.",
+                                "The reply is %u characters long with the signature; %s allows %u.",
+                                self->length),
+                   self->length,
+                   network_name (desk_conversation_get_network (self->conversation)),
+                   self->limit);
+      return FALSE;
+    }
+
+  if (self->placeholders_pending)
+    {
+      g_set_error_literal (error, DESK_COMPOSER_ERROR, DESK_COMPOSER_ERROR_PLACEHOLDERS,
+                           _("Fill in or remove the flagged placeholders first."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+update_state (DeskComposer *self)
+{
+  g_autofree char *text = get_text (self);
+  g_autofree char *signed_text = sign (self, text);
+  const char *network = NULL;
+  gboolean over;
+  gboolean was_over = self->limit > 0 && self->length > self->limit;
+  char *counter;
+
+  if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
+    network = desk_conversation_get_network (self->conversation);
+
+  self->length = desk_compose_get_length (network, signed_text);
+  /* A Mastodon server's own limit is not stored yet: Mastodon's default (500) applies */
+  self->limit = network != NULL ? desk_compose_get_limit (network, 0) : 0;
+  over = self->limit > 0 && self->length > self->limit;
+
+  if (self->limit > 0)
+    /* Translators: the reply's length, signature included, and the network's limit */
+    counter = g_strdup_printf (_("%u / %u"), self->length, self->limit);
+  else
+    counter = g_strdup_printf ("%u", self->length);
+
+  if (g_strcmp0 (counter, self->counter_text) != 0)
+    {
+      g_free (self->counter_text);
+      self->counter_text = counter;
+      gtk_label_set_text (self->counter_label, counter);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTER_TEXT]);
+    }
+  else
+    g_free (counter);
+
+  if (over)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "dim-label");
+    }
+
+  if (over != was_over)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVER_LIMIT]);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send",
+                                 check_can_send (self, NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.cancel-edit",
+                                 self->editing_outbox_id != 0 && !self->sending);
+}
+
+static void
+update_kind (DeskComposer *self)
+{
+  const char *label = "";
+
+  if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
+    {
+      /* Replies go where the conversation is: a public reply or a direct message */
+      if (desk_conversation_get_kind (self->conversation) == DESK_CONVERSATION_DM)
+        label = _("Direct message");
+      else
+        label = _("Public reply");
+    }
+
+  gtk_label_set_text (self->kind_label, label);
+}
+
+/* Drafts */
+
+static gboolean
+is_dm (DeskComposer *self)
+{
+  return self->conversation != NULL &&
+         desk_conversation_get_kind (self->conversation) == DESK_CONVERSATION_DM;
+}
+
+static void
+save_draft_now (DeskComposer *self)
+{
+  Job *job;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  /* Nothing typed: the stored draft is as it was. A failed reply being edited lives in the
+   * outbox, not in the draft. */
+  if (!self->typed || self->store == NULL || self->conversation == NULL ||
+      self->editing_outbox_id != 0)
+    return;
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_SAVE_DRAFT;
+  job->conversation_id = desk_conversation_get_id (self->conversation);
+  job->text = get_text (self);
+  job->is_dm = is_dm (self);
+  push_job (self, job);
+
+  self->typed = FALSE;
+}
+
+static gboolean
+save_draft_timeout (gpointer data)
+{
+  DeskComposer *self = data;
+
+  self->save_source = 0;
+  save_draft_now (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+load_draft (DeskComposer *self)
+{
+  Job *job;
+
+  self->draft_loaded = FALSE;
+
+  if (self->store == NULL || self->conversation == NULL)
+    return;
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_LOAD_DRAFT;
+  job->conversation_id = desk_conversation_get_id (self->conversation);
+  push_job (self, job);
+}
+
+static void
+on_buffer_changed (DeskComposer  *self,
+                   GtkTextBuffer *buffer)
+{
+  update_state (self);
+
+  if (self->quiet)
+    return;
+
+  self->typed = TRUE;
+
+  if (self->editing_outbox_id != 0)
+    return;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (DRAFT_SAVE_DELAY_MS, save_draft_timeout, self);
+}
+
+/* Job results, on the main context */
+
+static void
+leave_edit_mode (DeskComposer *self)
+{
+  self->editing_outbox_id = 0;
+  gtk_widget_set_visible (self->edit_banner, FALSE);
+}
+
+static gboolean
+job_done (gpointer data)
+{
+  Job *job = data;
+  g_autoptr(DeskComposer) self = g_weak_ref_get (&job->composer);
+  gboolean current;
+
+  if (self == NULL || self->text_view == NULL)
+    goto out;
+
+  self->jobs--;
+  current = job->serial == self->serial;
+
+  switch (job->kind)
+    {
+    case JOB_LOAD_DRAFT:
+      if (!current)
+        break;
+      if (job->error != NULL)
+        show_error (self, job->error->message);
+      else if (!self->typed && self->editing_outbox_id == 0)
+        set_text_quietly (self, job->draft);
+      self->draft_loaded = TRUE;
+      break;
+
+    case JOB_SAVE_DRAFT:
+      if (job->error != NULL)
+        {
+          g_autofree char *message = NULL;
+
+          /* The text stays in the composer; only the copy on disk is missing */
+          message = g_strdup_printf (_("The draft could not be saved: %s"), job->error->message);
+          if (self->conversation != NULL &&
+              desk_conversation_get_id (self->conversation) == job->conversation_id)
+            show_error (self, message);
+          else
+            g_warning ("%s", message);
+        }
+      break;
+
+    case JOB_QUEUE:
+    case JOB_RETRY:
+      self->sending = FALSE;
+      gtk_text_view_set_editable (self->text_view, TRUE);
+      if (job->error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("The reply was not sent: %s"),
+                                                      job->error->message);
+
+          /* Nothing is lost: the text is still there, or, if another conversation is shown
+           * by now, in that conversation's draft */
+          if (current)
+            {
+              show_error (self, message);
+              self->typed = TRUE;
+            }
+          else if (job->kind == JOB_QUEUE)
+            {
+              Job *save = g_new0 (Job, 1);
+
+              save->kind = JOB_SAVE_DRAFT;
+              save->conversation_id = job->conversation_id;
+              save->text = g_steal_pointer (&job->draft);
+              save->is_dm = job->is_dm;
+              push_job (self, save);
+            }
+        }
+      else
+        {
+          if (current)
+            {
+              show_error (self, NULL);
+              set_text_quietly (self, NULL);
+              self->typed = FALSE;
+              if (job->kind == JOB_RETRY)
+                {
+                  /* Back to the conversation's own draft, if there is one */
+                  leave_edit_mode (self);
+                  load_draft (self);
+                }
+            }
+          g_signal_emit (self, signals[QUEUED], 0, job->result_id);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  update_state (self);
+
+out:
+  job_free (job);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Sending */
+
+/**
+ * desk_composer_send:
+ *
+ * Stores the signed reply in the outbox (in the store's worker): what Ctrl+Enter and the Send
+ * button do. Once stored, the text and the draft are cleared and #DeskComposer::queued is
+ * emitted; if the store fails, the text stays and the error is shown under it.
+ *
+ * Returns: %TRUE if the reply is on its way to the outbox; %FALSE with @error saying why not
+ */
+gboolean
+desk_composer_send (DeskComposer  *self,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  Job *job;
+
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), FALSE);
+
+  if (!check_can_send (self, &local_error))
+    {
+      show_error (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  text = get_text (self);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  job = g_new0 (Job, 1);
+  job->conversation_id = desk_conversation_get_id (self->conversation);
+  job->text = sign (self, text);
+  job->draft = g_strdup (text);   /* the text as typed, should it have to go back to a draft */
+  job->is_dm = is_dm (self);
+  job->initials = get_initials (self);
+  if (self->editing_outbox_id != 0)
+    {
+      job->kind = JOB_RETRY;
+      job->outbox_id = self->editing_outbox_id;
+    }
+  else
+    job->kind = JOB_QUEUE;
+
+  self->sending = TRUE;
+  self->typed = FALSE;   /* the text is the job's now: no draft save may bring it back */
+  /* Until it is stored: what is typed now would be cleared with it */
+  gtk_text_view_set_editable (self->text_view, FALSE);
+  show_error (self, NULL);
+  push_job (self, job);
+  update_state (self);
+
+  return TRUE;
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  desk_composer_send (DESK_COMPOSER (widget), NULL);
+}
+
+static void
+cancel_edit_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DeskComposer *self = DESK_COMPOSER (widget);
+
+  if (self->editing_outbox_id == 0)
+    return;
+
+  leave_edit_mode (self);
+  set_text_quietly (self, NULL);
+  self->typed = FALSE;
+  load_draft (self);
+  update_state (self);
+}
+
+static gboolean
+on_send_shortcut (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  /* Handled even when the reply cannot go: the reason shows, and no newline is typed */
+  desk_composer_send (DESK_COMPOSER (widget), NULL);
+
+  return TRUE;
+}
+
+/* Object */
+
+static void
+on_settings_changed (DeskComposer *self,
+                     const char   *key,
+                     GSettings    *settings)
+{
+  update_state (self);
+}
+
+static void
+desk_composer_dispose (GObject *object)
+{
+  DeskComposer *self = (DeskComposer *)object;
+  GtkWidget *child;
+
+  save_draft_now (self);
+  /* Dispose returns with the draft on disk (and every earlier call done) */
+  if (self->jobs > 0)
+    wait_for_io ();
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_COMPOSER);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->conversation);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (desk_composer_parent_class)->dispose (object);
+}
+
+static void
+desk_composer_finalize (GObject *object)
+{
+  DeskComposer *self = (DeskComposer *)object;
+
+  g_free (self->counter_text);
+
+  G_OBJECT_CLASS (desk_composer_parent_class)->finalize (object);
+}
+
+static void
+desk_composer_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  DeskComposer *self = DESK_COMPOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_CONVERSATION:
+      g_value_set_object (value, self->conversation);
+      break;
+
+    case PROP_COUNTER_TEXT:
+      g_value_set_string (value, self->counter_text);
+      break;
+
+    case PROP_OVER_LIMIT:
+      g_value_set_boolean (value, desk_composer_get_over_limit (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+desk_composer_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  DeskComposer *self = DESK_COMPOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      desk_composer_set_store (self, g_value_get_object (value));
+      break;
+
+    case PROP_CONVERSATION:
+      desk_composer_set_conversation (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+desk_composer_class_init (DeskComposerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = desk_composer_dispose;
+  object_class->finalize = desk_composer_finalize;
+  object_class->get_property = desk_composer_get_property;
+  object_class->set_property = desk_composer_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         DESK_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONVERSATION] =
+    g_param_spec_object ("conversation", NULL, NULL,
+                         DESK_TYPE_CONVERSATION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COUNTER_TEXT] =
+    g_param_spec_string ("counter-text", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OVER_LIMIT] =
+    g_param_spec_boolean ("over-limit", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DeskComposer::queued:
+   * @outbox_id: the reply's row in the outbox
+   *
+   * A reply was stored in the outbox (or a failed one queued again): time to wake the sync.
+   */
+  signals[QUEUED] =
+    g_signal_new ("queued",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/frontdesk/Frontdesk/desk-composer.ui");
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, edit_banner);
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, text_view);
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, error_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, counter_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, send_button);
+
+  gtk_widget_class_install_action (widget_class, "composer.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "composer.cancel-edit", NULL, cancel_edit_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "composer");
+}
+
+static void
+desk_composer_init (DeskComposer *self)
+{
+  GtkEventController *shortcuts;
+  GtkLayoutManager *layout;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+
+  /* Before the text view sees the key: Ctrl+Enter must never type a newline */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (on_send_shortcut,
+                                                                                   NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (on_send_shortcut,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  self->settings = g_settings_new ("org.frontdesk.Frontdesk");
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
+                           G_CALLBACK (on_buffer_changed), self, G_CONNECT_SWAPPED);
+
+  update_kind (self);
+  update_state (self);
+}
+
+GtkWidget *
+desk_composer_new (void)
+{
+  return g_object_new (DESK_TYPE_COMPOSER, NULL);
+}
+
+DeskStore *
+desk_composer_get_store (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  return self->store;
+}
+
+void
+desk_composer_set_store (DeskComposer *self,
+                         DeskStore    *store)
+{
+  g_return_if_fail (DESK_IS_COMPOSER (self));
+  g_return_if_fail (store == NULL || DESK_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  /* The conversation belongs to the old store */
+  desk_composer_set_conversation (self, NULL);
+  g_set_object (&self->store, store);
+  update_state (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+DeskConversation *
+desk_composer_get_conversation (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  return self->conversation;
+}
+
+/**
+ * desk_composer_set_conversation:
+ * @conversation: (nullable): a loaded conversation of the composer's store
+ *
+ * Saves the draft of the conversation shown so far, then shows @conversation's draft. Setting
+ * the same conversation again (an updated row) keeps the text as it is.
+ */
+void
+desk_composer_set_conversation (DeskComposer     *self,
+                                DeskConversation *conversation)
+{
+  gint64 old_id;
+  gint64 new_id;
+
+  g_return_if_fail (DESK_IS_COMPOSER (self));
+  g_return_if_fail (conversation == NULL || DESK_IS_CONVERSATION (conversation));
+
+  old_id = self->conversation != NULL ? desk_conversation_get_id (self->conversation) : 0;
+  new_id = conversation != NULL ? desk_conversation_get_id (conversation) : 0;
+
+  if (old_id == new_id)
+    {
+      if (g_set_object (&self->conversation, conversation))
+        {
+          update_kind (self);
+          update_state (self);
+        }
+      return;
+    }
+
+  save_draft_now (self);
+
+  self->serial++;
+  self->typed = FALSE;
+  self->sending = FALSE;
+  gtk_text_view_set_editable (self->text_view, TRUE);
+  leave_edit_mode (self);
+  show_error (self, NULL);
+  set_text_quietly (self, NULL);
+
+  g_set_object (&self->conversation, conversation);
+  load_draft (self);
+
+  update_kind (self);
+  update_state (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONVERSATION]);
+}
+
+GtkTextView *
+desk_composer_get_text_view (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  return self->text_view;
+}
+
+char *
+desk_composer_get_signed_text (DeskComposer *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  text = get_text (self);
+
+  return sign (self, text);
+}
+
+const char *
+desk_composer_get_counter_text (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  return self->counter_text;
+}
+
+gboolean
+desk_composer_get_over_limit (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), FALSE);
+
+  return self->limit > 0 && self->length > self->limit;
+}
+
+gboolean
+desk_composer_can_send (DeskComposer  *self,
+                        GError       **error)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), FALSE);
+
+  return check_can_send (self, error);
+}
+
+/**
+ * desk_composer_edit_failed:
+ * @outbox_id: a reply in the outbox that failed for good
+ * @text: its text, to edit
+ *
+ * The conversation's draft is saved first; it comes back once the reply is retried or the
+ * editing is cancelled.
+ */
+void
+desk_composer_edit_failed (DeskComposer *self,
+                           gint64        outbox_id,
+                           const char   *text)
+{
+  g_return_if_fail (DESK_IS_COMPOSER (self));
+  g_return_if_fail (outbox_id > 0);
+  g_return_if_fail (text != NULL);
+
+  if (self->sending)
+    return;
+
+  save_draft_now (self);
+
+  self->serial++;
+  self->editing_outbox_id = outbox_id;
+  gtk_widget_set_visible (self->edit_banner, TRUE);
+  show_error (self, NULL);
+  set_text_quietly (self, text);
+  self->typed = FALSE;
+  update_state (self);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+gboolean
+desk_composer_is_busy (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), FALSE);
+
+  return self->jobs > 0 || self->save_source != 0;
+}
+
+const char *
+desk_composer_get_error_text (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+
+  return gtk_label_get_text (self->error_label);
+}
