@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "desk-canned.h"
 #include "desk-composer.h"
 #include "desk-conversation-view.h"
 #include "desk-test-util.h"
@@ -652,6 +653,92 @@ test_failed_reply_edit_and_retry (Fixture       *fixture,
   wait_for_label (fixture, "Waiting to be sent");
 }
 
+static gboolean
+picker_loaded (gpointer data)
+{
+  return desk_canned_picker_is_loaded (desk_composer_get_picker (composer_of (data)));
+}
+
+static GtkEventController *
+picker_keys (GtkWidget *view)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          g_strcmp0 (gtk_event_controller_get_name (controller), "desk-canned-picker") == 0)
+        return controller;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+type (Fixture    *fixture,
+      const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (desk_composer_get_text_view (composer_of (fixture)));
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer, p,
+                                                                   g_utf8_next_char (p) - p,
+                                                                   TRUE));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+/* A canned response goes in with "/" + letters, filled from the conversation; a placeholder
+ * it could not fill keeps Send off until the agent replaces it */
+static void
+test_canned_placeholders (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  gint64 id = ingest_conversation (fixture->store, "bluesky", "canned", "When?", NULL);
+  g_autoptr(DeskCannedResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  GtkTextBuffer *buffer;
+  gboolean handled = FALSE;
+
+  response = desk_canned_response_new ("Shipping", "ship",
+                                       "Hi {customer_name}, order {order_number} ships today.");
+  desk_store_add_canned (fixture->store, response, &error);
+  g_assert_no_error (error);
+
+  fixture_show (fixture, id);
+  desk_test_wait_until (picker_loaded, fixture);
+  buffer = gtk_text_view_get_buffer (desk_composer_get_text_view (composer_of (fixture)));
+
+  type (fixture, "/ship");
+  g_assert_true (desk_canned_picker_is_open (desk_composer_get_picker (composer_of (fixture))));
+  g_signal_emit_by_name (picker_keys (GTK_WIDGET (desk_composer_get_text_view (composer_of (fixture)))),
+                         "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+  g_assert_true (handled);
+
+  text = get_text (fixture);
+  g_assert_cmpstr (text, ==, "Hi Customer canned, order {order_number} ships today.");
+  g_assert_false (gtk_widget_get_sensitive (send_button (fixture)));
+
+  /* Ctrl+Enter says why, and selects the placeholder so typing replaces it */
+  press_ctrl_enter (fixture);
+  g_assert_nonnull (desk_composer_get_error_text (composer_of (fixture)));
+  g_assert_true (gtk_text_buffer_get_has_selection (buffer));
+  gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
+  type (fixture, "A-1234");
+  g_assert_true (gtk_widget_get_sensitive (send_button (fixture)));
+
+  press_ctrl_enter (fixture);
+  desk_test_wait_until (text_cleared_and_queued, fixture);
+  body = desk_test_store_query_text (fixture->store, "SELECT body FROM outbox");
+  g_assert_cmpstr (body, ==, "Hi Customer canned, order A-1234 ships today. " EM_DASH "MJ");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +762,7 @@ main (int   argc,
   ADD ("agent-initials", test_agent_initials_shown);
   ADD ("store-error-keeps-text", test_store_error_keeps_text);
   ADD ("failed-reply-edit-retry", test_failed_reply_edit_and_retry);
+  ADD ("canned-placeholders", test_canned_placeholders);
 
 #undef ADD
 

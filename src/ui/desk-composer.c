@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-canned-picker.h"
 #include "desk-compose.h"
 #include "desk-composer.h"
 
@@ -36,6 +37,7 @@ struct _DeskComposer
   DeskStore         *store;
   DeskConversation  *conversation;
   GSettings         *settings;
+  DeskCannedPicker  *picker;            /* "/" + letters: canned responses */
 
   char              *counter_text;
   guint              length;
@@ -397,6 +399,66 @@ update_kind (DeskComposer *self)
   gtk_label_set_text (self->kind_label, label);
 }
 
+/* Canned responses: what their placeholders are filled with */
+
+static void
+update_picker_context (DeskComposer *self)
+{
+  g_autofree char *agent_name = NULL;
+  g_autofree char *initials = NULL;
+  DeskCannedContext context = { NULL, };
+
+  if (self->picker == NULL)
+    return;
+
+  agent_name = g_settings_get_string (self->settings, "agent-name");
+  initials = get_initials (self);
+
+  context.agent_name = agent_name[0] != '\0' ? agent_name : NULL;
+  context.agent_initials = initials;
+
+  if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
+    {
+      context.customer_name = desk_conversation_get_contact_name (self->conversation);
+      context.customer_handle = desk_conversation_get_contact_handle (self->conversation);
+      context.network = desk_conversation_get_network (self->conversation);
+      context.account = desk_conversation_get_account_handle (self->conversation);
+    }
+
+  desk_canned_picker_set_context (self->picker, &context);
+}
+
+static void
+on_has_unknown_changed (DeskComposer     *self,
+                        GParamSpec       *pspec,
+                        DeskCannedPicker *picker)
+{
+  self->placeholders_pending = desk_canned_picker_has_unknown (picker);
+  update_state (self);
+}
+
+static void
+set_picker_store (DeskComposer *self,
+                  DeskStore    *store)
+{
+  if (self->picker != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->picker, self);
+      desk_canned_picker_close (self->picker);
+      g_clear_object (&self->picker);
+    }
+  self->placeholders_pending = FALSE;
+
+  if (store == NULL || self->text_view == NULL)
+    return;
+
+  self->picker = desk_canned_picker_new (self->text_view, store);
+  g_signal_connect_object (self->picker, "notify::has-unknown",
+                           G_CALLBACK (on_has_unknown_changed), self, G_CONNECT_SWAPPED);
+  self->placeholders_pending = desk_canned_picker_has_unknown (self->picker);
+  update_picker_context (self);
+}
+
 /* Drafts */
 
 static gboolean
@@ -603,6 +665,10 @@ desk_composer_send (DeskComposer  *self,
 
   if (!check_can_send (self, &local_error))
     {
+      /* Take the agent to what is missing */
+      if (g_error_matches (local_error, DESK_COMPOSER_ERROR, DESK_COMPOSER_ERROR_PLACEHOLDERS) &&
+          self->picker != NULL)
+        desk_canned_picker_select_next_unknown (self->picker);
       show_error (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -680,6 +746,7 @@ on_settings_changed (DeskComposer *self,
                      const char   *key,
                      GSettings    *settings)
 {
+  update_picker_context (self);
   update_state (self);
 }
 
@@ -693,6 +760,8 @@ desk_composer_dispose (GObject *object)
   /* Dispose returns with the draft on disk (and every earlier call done) */
   if (self->jobs > 0)
     wait_for_io ();
+
+  set_picker_store (self, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_COMPOSER);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -893,6 +962,7 @@ desk_composer_set_store (DeskComposer *self,
   /* The conversation belongs to the old store */
   desk_composer_set_conversation (self, NULL);
   g_set_object (&self->store, store);
+  set_picker_store (self, store);
   update_state (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -930,6 +1000,7 @@ desk_composer_set_conversation (DeskComposer     *self,
     {
       if (g_set_object (&self->conversation, conversation))
         {
+          update_picker_context (self);
           update_kind (self);
           update_state (self);
         }
@@ -947,6 +1018,9 @@ desk_composer_set_conversation (DeskComposer     *self,
   set_text_quietly (self, NULL);
 
   g_set_object (&self->conversation, conversation);
+  if (self->picker != NULL)
+    desk_canned_picker_close (self->picker);
+  update_picker_context (self);
   load_draft (self);
 
   update_kind (self);
@@ -961,6 +1035,14 @@ desk_composer_get_text_view (DeskComposer *self)
   g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
 
   return self->text_view;
+}
+
+DeskCannedPicker *
+desk_composer_get_picker (DeskComposer *self)
+{
+  g_return_val_if_fail (DESK_IS_COMPOSER (self), NULL);
+
+  return self->picker;
 }
 
 char *

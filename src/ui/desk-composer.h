@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "desk-canned-picker.h"
 #include "desk-conversation.h"
 #include "desk-store.h"
 
@@ -47,6 +48,8 @@ void               desk_composer_set_conversation   (DeskComposer      *self,
                                                      DeskConversation  *conversation);
 
 GtkTextView       *desk_composer_get_text_view      (DeskComposer      *self);
+/* The canned-response picker on the text view; NULL without a store */
+DeskCannedPicker  *desk_composer_get_picker         (DeskComposer      *self);
 /* The reply as it would be sent: the text signed once */
 char              *desk_composer_get_signed_text    (DeskComposer      *self);
 /* "N / LIMIT", counting the signature */
