@@ -654,6 +654,44 @@ test_failed_reply_edit_and_retry (Fixture       *fixture,
 }
 
 static gboolean
+no_label_waiting (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return find_widget (GTK_WIDGET (fixture->view), is_label_with_text, "Waiting to be sent") == NULL;
+}
+
+/* A reply waits under the thread until the sync engine posts it; then it is in the thread,
+ * with the agent who wrote it */
+static void
+test_sent_reply_joins_thread (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  gint64 id = ingest_conversation (fixture->store, "bluesky", "sent", "Status?", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 outbox_id;
+
+  fixture_show (fixture, id);
+  set_text (fixture, "Shipped yesterday.");
+  press_ctrl_enter (fixture);
+  desk_test_wait_until (text_cleared_and_queued, fixture);
+  wait_for_label (fixture, "Waiting to be sent");
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->view), is_label_with_text,
+                                 "Shipped yesterday. " EM_DASH "MJ"));
+
+  /* What the sync engine does */
+  outbox_id = g_array_index (fixture->queued, gint64, 0);
+  g_assert_true (desk_store_outbox_begin_attempt (fixture->store, outbox_id, &error));
+  g_assert_true (desk_store_outbox_sent (fixture->store, outbox_id, "at://sent/1", &error));
+  g_assert_no_error (error);
+
+  wait_for_label (fixture, "shop · by MJ");
+  desk_test_wait_until (no_label_waiting, fixture);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->view), is_label_with_text,
+                                 "Shipped yesterday. " EM_DASH "MJ"));
+}
+
+static gboolean
 picker_loaded (gpointer data)
 {
   return desk_canned_picker_is_loaded (desk_composer_get_picker (composer_of (data)));
@@ -763,6 +801,7 @@ main (int   argc,
   ADD ("store-error-keeps-text", test_store_error_keeps_text);
   ADD ("failed-reply-edit-retry", test_failed_reply_edit_and_retry);
   ADD ("canned-placeholders", test_canned_placeholders);
+  ADD ("sent-reply-joins-thread", test_sent_reply_joins_thread);
 
 #undef ADD
 
