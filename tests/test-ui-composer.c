@@ -372,8 +372,11 @@ test_signature_once (Fixture       *fixture,
 
   fixture_show (fixture, id);
 
+  /* Mastodon: the provider starts the reply with "@masto " unless it mentions them already */
+  set_text (fixture, "@masto hi");
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "13 / 500");
   set_text (fixture, "Your parcel left today. " EM_DASH "MJ");
-  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "27 / 500");
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "34 / 500");
   press_ctrl_enter (fixture);
   desk_test_wait_until (text_cleared_and_queued, fixture);
 

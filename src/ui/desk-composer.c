@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "desk-canned-picker.h"
 #include "desk-compose.h"
@@ -328,6 +329,51 @@ check_can_send (DeskComposer  *self,
   return TRUE;
 }
 
+static gboolean
+mentions (const char *text,
+          const char *needle)
+{
+  gsize len = strlen (needle);
+
+  for (const char *found = strstr (text, needle); found != NULL; found = strstr (found + 1, needle))
+    {
+      char after = found[len];
+
+      if (!(g_ascii_isalnum (after) || after == '_' || after == '.' || after == '-' || after == '@'))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The reply as the network will count it. The Mastodon provider starts a reply with a
+ * mention of the customer unless it already has one ("@user@domain " counts "@user "). */
+static char *
+countable_text (DeskComposer *self,
+                const char   *network,
+                const char   *signed_text)
+{
+  const char *handle;
+  g_autofree char *needle = NULL;
+
+  if (g_strcmp0 (network, "mastodon") != 0 || signed_text[0] == '\0')
+    return g_strdup (signed_text);
+
+  handle = desk_conversation_get_contact_handle (self->conversation);
+  if (handle == NULL)
+    return g_strdup (signed_text);
+  while (handle[0] == '@')
+    handle++;
+  if (handle[0] == '\0')
+    return g_strdup (signed_text);
+
+  needle = g_strconcat ("@", handle, NULL);
+  if (mentions (signed_text, needle))
+    return g_strdup (signed_text);
+
+  return g_strconcat (needle, " ", signed_text, NULL);
+}
+
 static void
 update_state (DeskComposer *self)
 {
@@ -341,7 +387,12 @@ update_state (DeskComposer *self)
   if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
     network = desk_conversation_get_network (self->conversation);
 
-  self->length = desk_compose_get_length (network, signed_text);
+  {
+    g_autofree char *countable = network != NULL ? countable_text (self, network, signed_text)
+                                                 : g_strdup (signed_text);
+
+    self->length = desk_compose_get_length (network, countable);
+  }
   /* A Mastodon server's own limit is not stored yet: Mastodon's default (500) applies */
   self->limit = network != NULL ? desk_compose_get_limit (network, 0) : 0;
   over = self->limit > 0 && self->length > self->limit;
