@@ -301,6 +301,19 @@ test_response_times (void)
   reset_settings ();
   window = open_window (store);
 
+  /* Every page fits a phone's 360 px, weekday rows and all (the content: a 360 px window has
+   * no shadow around it). */
+  for (const char *page = "agent"; page != NULL;
+       page = g_str_equal (page, "agent") ? "response-times" : g_str_equal (page, "response-times") ? "accounts" : NULL)
+    {
+      int min_width = 0;
+
+      adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), page);
+      gtk_widget_measure (gtk_widget_get_first_child (GTK_WIDGET (window)), GTK_ORIENTATION_HORIZONTAL, -1,
+                          &min_width, NULL, NULL, NULL);
+      g_assert_cmpint (min_width, <=, 360);
+    }
+
   /* Tuesday 10:00–18:30; Saturday opens 10:00–14:00 */
   set_text (in_row (GTK_WIDGET (window), "Tuesday", GTK_TYPE_ENTRY, 0), "10:00");
   set_text (in_row (GTK_WIDGET (window), "Tuesday", GTK_TYPE_ENTRY, 1), "18:30");
