@@ -27,6 +27,7 @@ typedef struct
   DeskConversationView *view;
   gint64                conversation_id;
   GArray               *queued;
+  int                   width;     /* of the window; 0: 480 */
 } Fixture;
 
 /* Helpers */
@@ -89,7 +90,7 @@ fixture_show (Fixture *fixture,
               gint64   conversation_id)
 {
   fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 480, 640);
+  gtk_window_set_default_size (fixture->window, fixture->width > 0 ? fixture->width : 480, 640);
   fixture->view = DESK_CONVERSATION_VIEW (desk_conversation_view_new ());
   g_signal_connect (fixture->view, "reply-queued", G_CALLBACK (on_reply_queued), fixture);
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->view));
@@ -694,6 +695,55 @@ test_sent_reply_joins_thread (Fixture       *fixture,
                                  "Shipped yesterday. " EM_DASH "MJ"));
 }
 
+/* A reply whose outcome the network cannot tell: the agent settles it, from a pane that still
+ * fits 360 px */
+static void
+test_unknown_reply_settled (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 id = ingest_conversation (fixture->store, "telegram", "unknown", "Hi", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  GtkWidget *posted;
+  gint64 outbox_id;
+  int minimum = 0;
+
+  outbox_id = desk_store_queue_reply (fixture->store, id, "Hello " EM_DASH "MJ", "MJ", &error);
+  g_assert_true (desk_store_outbox_begin_attempt (fixture->store, outbox_id, &error));
+  g_assert_true (desk_store_outbox_failed (fixture->store, outbox_id, DESK_OUTBOX_UNKNOWN,
+                                           "Telegram cannot tell whether it arrived.", &error));
+  g_assert_no_error (error);
+
+  fixture->width = 360;
+  fixture_show (fixture, id);
+  wait_for_label (fixture, "Perhaps posted: Telegram cannot tell whether it arrived.");
+
+  gtk_widget_measure (GTK_WIDGET (fixture->view), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
+  /* And laid out at that width, without a warning */
+  {
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_test_message ("width at 360: %d", gtk_widget_get_width (GTK_WIDGET (fixture->view)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->view)), <=, 360);
+
+  posted = find_widget (GTK_WIDGET (fixture->view), is_button_labelled, "It Was _Posted");
+  g_assert_nonnull (posted);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->view), is_button_labelled, "Send _Again"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->view), is_button_labelled, "_Discard"));
+  g_signal_emit_by_name (posted, "clicked");
+
+  wait_for_label (fixture, "shop · by MJ");
+  state = desk_test_store_query_text (fixture->store, "SELECT state FROM outbox");
+  g_assert_cmpstr (state, ==, "sent");
+  g_assert_null (find_widget (GTK_WIDGET (fixture->view), is_button_labelled, "It Was _Posted"));
+}
+
 static gboolean
 picker_loaded (gpointer data)
 {
@@ -805,6 +855,7 @@ main (int   argc,
   ADD ("failed-reply-edit-retry", test_failed_reply_edit_and_retry);
   ADD ("canned-placeholders", test_canned_placeholders);
   ADD ("sent-reply-joins-thread", test_sent_reply_joins_thread);
+  ADD ("unknown-reply-settled", test_unknown_reply_settled);
 
 #undef ADD
 

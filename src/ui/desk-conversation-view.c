@@ -483,6 +483,15 @@ outbox_button (DeskConversationView *self,
   return button;
 }
 
+static void
+append_button (GtkWidget *flow_box,
+               GtkWidget *button)
+{
+  gtk_flow_box_append (GTK_FLOW_BOX (flow_box), button);
+  /* Tab goes to the button itself, not to its place in the box */
+  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+}
+
 static GtkWidget *
 unsent_widget (DeskConversationView  *self,
                const DeskOutboxEntry *entry)
@@ -524,7 +533,7 @@ unsent_widget (DeskConversationView  *self,
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_add_css_class (box, "card");
-  gtk_widget_set_margin_start (box, 36);
+  gtk_widget_set_margin_start (box, 24);
 
   label = plain_label (state, "caption-heading");
   if (entry->state == DESK_OUTBOX_FAILED)
@@ -546,8 +555,13 @@ unsent_widget (DeskConversationView  *self,
   if (entry->state != DESK_OUTBOX_FAILED && entry->state != DESK_OUTBOX_UNKNOWN)
     return box;
 
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  /* Wraps rather than widening the pane beyond 360 px */
+  buttons = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (buttons), 1);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 3);
   gtk_widget_set_margin_start (buttons, 12);
   gtk_widget_set_margin_end (buttons, 12);
   gtk_widget_set_margin_bottom (buttons, 8);
@@ -557,20 +571,20 @@ unsent_widget (DeskConversationView  *self,
       GtkWidget *edit = outbox_button (self, _("_Edit"), entry, G_CALLBACK (on_edit_clicked));
 
       g_object_set_data_full (G_OBJECT (edit), "outbox-text", g_strdup (entry->body), g_free);
-      gtk_box_append (GTK_BOX (buttons), edit);
-      gtk_box_append (GTK_BOX (buttons),
-                      outbox_button (self, _("_Retry"), entry, G_CALLBACK (on_retry_clicked)));
+      append_button (buttons, edit);
+      append_button (buttons,
+                     outbox_button (self, _("_Retry"), entry, G_CALLBACK (on_retry_clicked)));
     }
   else
     {
-      gtk_box_append (GTK_BOX (buttons),
-                      outbox_button (self, _("_Discard"), entry, G_CALLBACK (on_discard_clicked)));
-      gtk_box_append (GTK_BOX (buttons),
-                      outbox_button (self, _("Send _Again"), entry,
-                                     G_CALLBACK (on_send_again_clicked)));
-      gtk_box_append (GTK_BOX (buttons),
-                      outbox_button (self, _("It Was _Posted"), entry,
-                                     G_CALLBACK (on_posted_clicked)));
+      append_button (buttons,
+                     outbox_button (self, _("_Discard"), entry, G_CALLBACK (on_discard_clicked)));
+      append_button (buttons,
+                     outbox_button (self, _("Send _Again"), entry,
+                                    G_CALLBACK (on_send_again_clicked)));
+      append_button (buttons,
+                     outbox_button (self, _("It Was _Posted"), entry,
+                                    G_CALLBACK (on_posted_clicked)));
     }
 
   gtk_box_append (GTK_BOX (box), buttons);
