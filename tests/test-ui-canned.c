@@ -412,6 +412,364 @@ test_follows_library (Fixture       *f,
   assert_matches (f, (const char *[]) { "delivery", NULL });
 }
 
+/* The library window */
+
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *title,
+             guint      *skip)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      gboolean match = title == NULL ||
+                       (ADW_IS_PREFERENCES_ROW (widget) &&
+                        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0);
+
+      if (match && (skip == NULL || (*skip)-- == 0))
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, title, skip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_nth (GtkWidget *widget,
+          GType      type,
+          guint      n)
+{
+  return find_widget (widget, type, NULL, &n);
+}
+
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *title;
+  gboolean    present;
+} RowQuery;
+
+/* The library's list: the list box styled as a sidebar */
+static GtkWidget *
+library_list (GtkWidget *window)
+{
+  GtkWidget *list;
+
+  for (guint i = 0; (list = find_nth (window, GTK_TYPE_LIST_BOX, i)) != NULL; i++)
+    if (gtk_widget_has_css_class (list, "navigation-sidebar"))
+      return list;
+
+  g_assert_not_reached ();
+}
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowQuery *query = data;
+  GtkWidget *list = library_list (query->window);
+
+  return (find_widget (list, ADW_TYPE_ACTION_ROW, query->title, NULL) != NULL) == query->present;
+}
+
+static GtkWindow *
+open_library (DeskStore *store,
+              int        width)
+{
+  GtkWindow *library = desk_canned_library_new (NULL, store);
+
+  gtk_window_set_default_size (library, width, 600);
+  gtk_window_present (library);
+
+  return library;
+}
+
+static void
+close_library (GtkWindow *library)
+{
+  gpointer weak = library;
+
+  g_object_add_weak_pointer (G_OBJECT (library), &weak);
+  gtk_window_destroy (library);
+  desk_test_wait_until (window_gone, &weak);
+}
+
+typedef struct
+{
+  DeskStore *store;
+  gint64     count;
+} CountQuery;
+
+static gboolean
+count_is (gpointer data)
+{
+  CountQuery *query = data;
+
+  return desk_test_store_count (query->store, "canned_responses") == query->count;
+}
+
+static void
+wait_count (DeskStore *store,
+            gint64     count)
+{
+  CountQuery query = { store, count };
+
+  desk_test_wait_until (count_is, &query);
+}
+
+/* Ctrl+N, the editor's fields, Ctrl+S: the response is stored and appears in the list. The
+ * short version for Bluesky shows its length against Bluesky's limit, in error colour over it. */
+static void
+test_library_add (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(DeskCannedResponse) stored = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree char *long_text = g_strnfill (301, 'a');
+  GtkWindow *library = open_library (store, 820);
+  GtkWidget *editor, *bluesky, *counter;
+  RowQuery query = { GTK_WIDGET (library), "Refund policy", TRUE };
+
+  gtk_widget_activate_action (GTK_WIDGET (library), "library.new", NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (library), ADW_TYPE_ENTRY_ROW, "Title", NULL)),
+                         "Refund policy");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (library), ADW_TYPE_ENTRY_ROW, "Shortcut", NULL)),
+                         "/refund");
+
+  editor = GTK_WIDGET (library);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_nth (editor, GTK_TYPE_TEXT_VIEW, 0))),
+                            "Hi {customer_name}, refunds take 5 days.", -1);
+
+  /* Variants follow the body: Bluesky first. Its counter is the label beside its name. */
+  bluesky = find_nth (editor, GTK_TYPE_TEXT_VIEW, 1);
+  g_assert_cmpstr (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (bluesky)) == GTK_ACCESSIBLE_ROLE_TEXT_BOX
+                     ? "text-box" : "other", ==, "text-box");
+  counter = gtk_widget_get_last_child (gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (bluesky))));
+  g_assert_true (GTK_IS_LABEL (counter));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (counter)), ==, "0 / 300");
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (bluesky)), "Refunds: 5 days.", -1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (counter)), ==, "16 / 300");
+  g_assert_false (gtk_widget_has_css_class (counter, "error"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (bluesky)), long_text, -1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (counter)), ==, "301 / 300");
+  g_assert_true (gtk_widget_has_css_class (counter, "error"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (bluesky)), "Refunds: 5 days.", -1);
+
+  gtk_widget_activate_action (GTK_WIDGET (library), "library.save", NULL);
+  desk_test_wait_until (row_shown, &query);
+
+  all = desk_store_list_canned (store, NULL);
+  g_assert_cmpuint (all->len, ==, 1);
+  stored = desk_canned_response_ref (all->pdata[0]);
+  g_assert_cmpstr (stored->shortcut, ==, "refund");
+  g_assert_cmpstr (stored->body, ==, "Hi {customer_name}, refunds take 5 days.");
+  g_assert_cmpstr (desk_canned_response_get_variant (stored, "bluesky"), ==, "Refunds: 5 days.");
+  g_assert_null (desk_canned_response_get_variant (stored, "x"));
+
+  /* A second with the same shortcut: the editor says why it was not saved. */
+  gtk_widget_activate_action (GTK_WIDGET (library), "library.new", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (library), ADW_TYPE_ENTRY_ROW, "Title", NULL)),
+                         "Another");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (library), ADW_TYPE_ENTRY_ROW, "Shortcut", NULL)),
+                         "REFUND");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_nth (editor, GTK_TYPE_TEXT_VIEW, 0))),
+                            "Other", -1);
+  gtk_widget_activate_action (GTK_WIDGET (library), "library.save", NULL);
+  {
+    GtkWidget *error_label = NULL;
+    guint skip = 0;
+
+    /* The error label is the first label in the editor that shows. */
+    while (error_label == NULL || !gtk_widget_has_css_class (error_label, "error") ||
+           !gtk_widget_get_visible (error_label))
+      {
+        g_main_context_iteration (NULL, TRUE);
+        for (skip = 0; (error_label = find_nth (editor, GTK_TYPE_LABEL, skip)) != NULL; skip++)
+          if (gtk_widget_has_css_class (error_label, "error") && gtk_widget_get_visible (error_label))
+            break;
+      }
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "/REFUND"));
+  }
+  g_assert_cmpint (desk_test_store_count (store, "canned_responses"), ==, 1);
+
+  close_library (library);
+}
+
+static gboolean
+is_folded (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0 && adw_leaflet_get_folded (data);
+}
+
+/* Delete removes the selected response; Undo brings it back. */
+static void
+test_library_delete_undo (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  GtkWindow *library;
+  RowQuery query = { NULL, "Greeting", TRUE };
+  GtkWidget *list;
+  GtkEventController *keys = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  gboolean handled = FALSE;
+
+  add (store, "Greeting", "hello", "Hello!", NULL, NULL);
+  library = open_library (store, 360);
+  query.window = GTK_WIDGET (library);
+  desk_test_wait_until (row_shown, &query);
+
+  /* 360 px: one pane at a time. */
+  desk_test_wait_until (is_folded, find_nth (GTK_WIDGET (library), ADW_TYPE_LEAFLET, 0));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (library)), <=, 360 + 2 * 32);
+
+  list = library_list (GTK_WIDGET (library));
+  gtk_list_box_select_row (GTK_LIST_BOX (list), gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  controllers = gtk_widget_observe_controllers (list);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && keys == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        keys = controller;
+    }
+  g_assert_nonnull (keys);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Delete, 0, 0, &handled);
+  g_assert_true (handled);
+  wait_count (store, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (library), "library.undo-delete", NULL);
+  wait_count (store, 1);
+  desk_test_wait_until (row_shown, &query);
+
+  close_library (library);
+}
+
+/* Import shows the plan (added, changed, unchanged) before anything changes; Import applies it.
+ * A broken file is explained and changes nothing. */
+static void
+test_library_import (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autofree char *path = desk_test_tmp_path ("team.json");
+  g_autofree char *bad_path = desk_test_tmp_path ("not-ours.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  RowQuery query = { NULL, "Shipping", TRUE };
+  GtkWindow *library;
+  AdwMessageDialog *dialog;
+
+  add (store, "Greeting", "hello", "Hello!", NULL, NULL);
+  add (store, "Refund", "refund", "Old words", NULL, NULL);
+
+  g_assert_true (g_file_set_contents (path,
+      "{\"format\": \"frontdesk-canned-responses\", \"version\": 1, \"responses\": ["
+      "{\"title\": \"Greeting\", \"shortcut\": \"hello\", \"body\": \"Hello!\"},"
+      "{\"title\": \"Refund\", \"shortcut\": \"refund\", \"body\": \"New words\"},"
+      "{\"title\": \"Shipping\", \"shortcut\": \"ship\", \"body\": \"We ship.\", \"variants\": {\"x\": \"Ships.\"}}"
+      "]}", -1, &error));
+  g_assert_true (g_file_set_contents (bad_path, "{\"name\": \"some-package\", \"version\": \"1.0\"}", -1, &error));
+
+  library = open_library (store, 820);
+  query.window = GTK_WIDGET (library);
+
+  /* Not ours: said in words, nothing changes. */
+  desk_canned_library_import_file (DESK_CANNED_LIBRARY (library), bad);
+  desk_test_wait_until (has_message_dialog, NULL);
+  dialog = ADW_MESSAGE_DIALOG (toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Import");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "This file is not a Frontdesk canned-responses file.");
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The plan first. */
+  desk_canned_library_import_file (DESK_CANNED_LIBRARY (library), file);
+  desk_test_wait_until (has_message_dialog, NULL);
+  dialog = ADW_MESSAGE_DIALOG (toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Import Canned Responses?");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "1 to add, 1 to change, 1 unchanged");
+  g_assert_nonnull (find_widget (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "Shipping", NULL));
+  g_assert_nonnull (find_widget (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "Refund", NULL));
+  g_assert_nonnull (find_widget (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "Greeting", NULL));
+  g_assert_cmpint (desk_test_store_count (store, "canned_responses"), ==, 2);
+
+  adw_message_dialog_response (dialog, "import");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_count (store, 3);
+  desk_test_wait_until (row_shown, &query);
+
+  body = desk_test_store_query_text (store, "SELECT body FROM canned_responses WHERE shortcut = 'refund'");
+  g_assert_cmpstr (body, ==, "New words");
+
+  close_library (library);
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return g_object_get_data (data, "export-done") != NULL;
+}
+
+static void
+test_library_export (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autofree char *path = desk_test_tmp_path ("exported.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GPtrArray) responses = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *library;
+
+  add (store, "Greeting", "hello", "Hello!", "telegram", "Hi!");
+  library = open_library (store, 820);
+
+  desk_canned_library_export_file (DESK_CANNED_LIBRARY (library), file);
+  desk_test_wait_until (export_done, library);
+
+  contents = desk_canned_read_file (file, NULL, &error);
+  g_assert_no_error (error);
+  responses = desk_canned_parse (contents, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (responses->len, ==, 1);
+  g_assert_cmpstr (desk_canned_response_get_variant (responses->pdata[0], "telegram"), ==, "Hi!");
+
+  close_library (library);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +786,10 @@ main (int   argc,
   g_test_add ("/ui/canned/picker/two-in-one-reply", Fixture, NULL, fixture_set_up, test_two_in_one_reply, fixture_tear_down);
   g_test_add ("/ui/canned/picker/escape", Fixture, NULL, fixture_set_up, test_escape_and_closing, fixture_tear_down);
   g_test_add ("/ui/canned/picker/follows-library", Fixture, NULL, fixture_set_up, test_follows_library, fixture_tear_down);
+  g_test_add_func ("/ui/canned/library/add", test_library_add);
+  g_test_add_func ("/ui/canned/library/delete-undo", test_library_delete_undo);
+  g_test_add_func ("/ui/canned/library/import", test_library_import);
+  g_test_add_func ("/ui/canned/library/export", test_library_export);
 
   return g_test_run ();
 }
