@@ -358,10 +358,29 @@ test_add_account (void)
   g_clear_pointer (&fake, fake_bluesky_free);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 sign_in_bar_shown (gpointer data)
 {
-  GtkWidget *revealer = find_widget (data, GTK_TYPE_REVEALER, NULL);
+  GtkWidget *revealer = find_named (data, "sign-in-bar");
 
   return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
 }
@@ -714,6 +733,15 @@ main (int   argc,
   /* No window manager under Xvfb: windows never become active, and a blinking cursor in an
    * entry would find itself without focus and warn. Nothing here needs it to blink. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  /* No notification server on the private bus (and windows never active): notifications are
+   * test-ui-preferences' subject, not these tests'. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("org.frontdesk.Frontdesk");
+
+    g_settings_set_boolean (settings, "notify-new-messages", FALSE);
+    g_settings_set_boolean (settings, "notify-due-soon", FALSE);
+  }
 
   g_test_add_func ("/ui/inbox-row", test_inbox_row_alone);
   g_test_add_func ("/ui/window/empty", test_empty_inbox);

@@ -467,6 +467,15 @@ main (int   argc,
    * entry would find itself without focus and warn. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
+  /* No notification server on the private bus (and windows never active): notifications are
+   * test-ui-preferences' subject, not these tests'. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("org.frontdesk.Frontdesk");
+
+    g_settings_set_boolean (settings, "notify-new-messages", FALSE);
+    g_settings_set_boolean (settings, "notify-due-soon", FALSE);
+  }
+
   g_test_add_func ("/ui/window/views", test_views);
   g_test_add_func ("/ui/window/badge", test_badge);
   g_test_add_func ("/ui/window/status-actions", test_status_actions);

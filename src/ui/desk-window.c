@@ -22,11 +22,16 @@
 #include <unistd.h>
 
 #include "desk-account-dialog.h"
+#include "desk-canned-library.h"
 #include "desk-clock.h"
+#include "desk-conversation-view.h"
 #include "desk-inbox-row.h"
+#include "desk-notifier.h"
+#include "desk-preferences-window.h"
 #include "desk-providers.h"
 #include "desk-sla.h"
 #include "desk-sync-engine.h"
+#include "desk-tag-popover.h"
 #include "desk-telegram-provider.h"
 #include "desk-window.h"
 
@@ -88,7 +93,9 @@ struct _DeskWindow
   gint64                conversation_id;
   DeskConversation     *conversation;
   gulong                conversation_notify;
-  GtkWidget            *no_conversation_page;
+  DeskConversationView *conversation_view;
+  DeskTagPopover       *tag_popover;
+  DeskNotifier         *notifier;
 
   /* Response-time badges: the rules, and the rows bound to the list (the visible ones) */
   DeskSlaPolicy        *policy;
@@ -1366,19 +1373,34 @@ teardown_row (GtkSignalListItemFactory *factory,
  * responses, notifications. */
 
 static void
+on_reply_queued (DeskWindow *self,
+                 gint64      outbox_id)
+{
+  /* The reply is in the outbox, on disk: the engine's worker sends it now. */
+  if (self->engine != NULL)
+    desk_sync_engine_wake (self->engine);
+}
+
+static void
 desk_window_attach_conversation (DeskWindow *self,
                                  gint64      id)
 {
-  if (self->no_conversation_page == NULL)
+  if (self->conversation_view == NULL)
     {
-      self->no_conversation_page = adw_status_page_new ();
-      adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->no_conversation_page),
-                                     "org.frontdesk.Frontdesk-symbolic");
-      adw_status_page_set_title (ADW_STATUS_PAGE (self->no_conversation_page),
-                                 _("No Conversation Selected"));
-      gtk_widget_set_vexpand (self->no_conversation_page, TRUE);
-      gtk_box_append (self->conversation_box, self->no_conversation_page);
+      self->conversation_view = DESK_CONVERSATION_VIEW (desk_conversation_view_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->conversation_view), TRUE);
+      gtk_box_append (self->conversation_box, GTK_WIDGET (self->conversation_view));
+      g_signal_connect_object (self->conversation_view, "reply-queued",
+                               G_CALLBACK (on_reply_queued), self, G_CONNECT_SWAPPED);
     }
+
+  if (self->store != NULL && desk_conversation_view_get_store (self->conversation_view) == NULL)
+    desk_conversation_view_set_store (self->conversation_view, self->store);
+
+  desk_conversation_view_set_conversation_id (self->conversation_view, id);
+
+  if (self->tag_popover != NULL)
+    desk_tag_popover_set_conversation_id (self->tag_popover, id);
 }
 
 static void
@@ -1388,24 +1410,85 @@ desk_window_focus_reply (DeskWindow *self)
     return;
 
   adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_parent (GTK_WIDGET (self->conversation_box)));
+  desk_conversation_view_focus_composer (self->conversation_view);
 }
 
 static void
 desk_window_store_ready (DeskWindow *self)
 {
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  self->tag_popover = desk_tag_popover_new (self->store);
+  gtk_menu_button_set_popover (self->tag_button, GTK_WIDGET (self->tag_popover));
+  desk_tag_popover_set_conversation_id (self->tag_popover, self->conversation_id);
+
+  desk_window_attach_conversation (self, self->conversation_id);
+
+  if (app != NULL)
+    {
+      self->notifier = desk_notifier_new (app, self->store);
+      desk_notifier_set_window (self->notifier, GTK_WINDOW (self));
+    }
 }
 
 static void
 desk_window_detach_parts (DeskWindow *self)
 {
+  g_clear_object (&self->notifier);
+  self->tag_popover = NULL;  /* owned by the menu button */
+  self->conversation_view = NULL;  /* owned by the box */
+}
+
+static void
+tag_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (self->conversation_id == 0 || self->tag_popover == NULL)
+    return;
+
+  adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_parent (GTK_WIDGET (self->conversation_box)));
+  gtk_menu_button_popup (self->tag_button);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  DeskPreferencesWindow *preferences;
+
+  if (self->store == NULL)
+    return;
+
+  preferences = desk_preferences_window_new (GTK_WINDOW (self), self->store);
+  /* Signing in again from there wakes the account's worker, as from the account dialog. */
+  g_signal_connect_object (preferences, "account-added", G_CALLBACK (on_account_added), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+canned_library_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (self->store != NULL)
+    gtk_window_present (GTK_WINDOW (desk_canned_library_new (GTK_WINDOW (self), self->store)));
 }
 
 static void
 desk_window_install_part_actions (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "win.tag", NULL, NULL);
-  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, NULL);
-  gtk_widget_class_install_action (widget_class, "win.canned-library", NULL, NULL);
+  gtk_widget_class_install_action (widget_class, "win.tag", NULL, tag_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.canned-library", NULL, canned_library_action);
 }
 
 /* Benchmarks (bench/README.md): with FRONTDESK_BENCH_EXIT_ON_FIRST_FRAME=1, print when the
@@ -1595,6 +1678,7 @@ desk_window_init (DeskWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-waiting", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.canned-library", FALSE);
+  desk_window_attach_conversation (self, 0);
   update_actions (self);
 
   g_signal_connect_object (self->settings, "changed::sla-policy", G_CALLBACK (load_policy), self,
