@@ -369,6 +369,18 @@ test_expand_escapes (void)
 }
 
 static void
+test_find_placeholders (void)
+{
+  const char *text = "Žiga, {order_id} and {customer_name}; {{agent_name}} {} { x }";
+  g_autoptr(GArray) found = desk_canned_find_placeholders (text);
+
+  g_assert_cmpuint (found->len, ==, 2);
+  assert_range (found, 0, text, "{order_id}", FALSE);
+  assert_range (found, 1, text, "{customer_name}", TRUE);
+  g_assert_cmpuint (g_array_index (found, DeskCannedRange, 0).start, ==, strlen ("Žiga, "));
+}
+
+static void
 test_variants_per_network (void)
 {
   g_autoptr(DeskStore) store = desk_test_store_new ();
@@ -695,6 +707,7 @@ main (int   argc,
   g_test_add_func ("/canned/expand/all", test_expand_all);
   g_test_add_func ("/canned/expand/unfilled", test_expand_unfilled);
   g_test_add_func ("/canned/expand/escapes", test_expand_escapes);
+  g_test_add_func ("/canned/expand/find", test_find_placeholders);
   g_test_add_func ("/canned/variants", test_variants_per_network);
   g_test_add_func ("/canned/file/round-trip", test_round_trip);
   g_test_add_func ("/canned/file/plan", test_plan);

@@ -333,6 +333,44 @@ test_unknown_placeholder (Fixture       *f,
   g_assert_false (desk_canned_picker_select_next_unknown (f->picker));
 }
 
+/* A draft read back has lost its tags: placeholders still in it are flagged again. What the
+ * agent types is left alone. */
+static void
+test_draft_placeholders (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  GtkTextIter end;
+
+  gtk_text_buffer_set_text (f->buffer, "Žiga, your order {order_id} ships {{soon}}.", -1);
+  text = buffer_text (f);
+  g_assert_true (desk_canned_picker_has_unknown (f->picker));
+  g_assert_true (iter_range_tagged (f, text, "{order_id}"));
+  g_assert_false (desk_canned_picker_is_open (f->picker));
+
+  gtk_text_buffer_set_text (f->buffer, "", -1);
+  g_assert_false (desk_canned_picker_has_unknown (f->picker));
+
+  type (f, "We use {braces} here");
+  g_assert_false (desk_canned_picker_has_unknown (f->picker));
+
+  /* Text added by the program at the end: only the new part is looked at. */
+  gtk_text_buffer_get_end_iter (f->buffer, &end);
+  gtk_text_buffer_insert (f->buffer, &end, " — {agent_name}", -1);
+  g_clear_pointer (&text, g_free);
+  text = buffer_text (f);
+  g_assert_true (iter_range_tagged (f, text, "{agent_name}"));
+  g_assert_true (desk_canned_picker_has_unknown (f->picker));
+  {
+    GtkTextIter iter;
+    GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (f->buffer),
+                                                 DESK_CANNED_PICKER_UNKNOWN_TAG);
+
+    gtk_text_buffer_get_iter_at_offset (f->buffer, &iter, g_utf8_strlen ("We use {", -1));
+    g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+  }
+}
+
 /* Several responses in one reply, each at the cursor. */
 static void
 test_two_in_one_reply (Fixture       *f,
@@ -783,6 +821,7 @@ main (int   argc,
   g_test_add ("/ui/canned/picker/type-ahead", Fixture, NULL, fixture_set_up, test_type_ahead, fixture_tear_down);
   g_test_add ("/ui/canned/picker/variant", Fixture, NULL, fixture_set_up, test_variant, fixture_tear_down);
   g_test_add ("/ui/canned/picker/unknown-placeholder", Fixture, NULL, fixture_set_up, test_unknown_placeholder, fixture_tear_down);
+  g_test_add ("/ui/canned/picker/draft-placeholders", Fixture, NULL, fixture_set_up, test_draft_placeholders, fixture_tear_down);
   g_test_add ("/ui/canned/picker/two-in-one-reply", Fixture, NULL, fixture_set_up, test_two_in_one_reply, fixture_tear_down);
   g_test_add ("/ui/canned/picker/escape", Fixture, NULL, fixture_set_up, test_escape_and_closing, fixture_tear_down);
   g_test_add ("/ui/canned/picker/follows-library", Fixture, NULL, fixture_set_up, test_follows_library, fixture_tear_down);

@@ -592,6 +592,52 @@ desk_canned_expand (const char               *body,
   return g_string_free (out, FALSE);
 }
 
+/**
+ * desk_canned_find_placeholders:
+ * @text: any text
+ *
+ * Returns: (transfer full) (element-type DeskCannedRange): where @text holds a placeholder
+ */
+GArray *
+desk_canned_find_placeholders (const char *text)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (DeskCannedRange));
+
+  g_return_val_if_fail (text != NULL, ranges);
+
+  for (const char *p = text; *p != '\0';)
+    {
+      if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}'))
+        {
+          p += 2;
+          continue;
+        }
+
+      if (p[0] == '{')
+        {
+          const char *q = p + 1;
+
+          while (is_name_char (*q) && q - p <= MAX_PLACEHOLDER_NAME)
+            q++;
+
+          if (q > p + 1 && *q == '}' && q - p - 1 <= MAX_PLACEHOLDER_NAME)
+            {
+              g_autofree char *name = g_strndup (p + 1, q - p - 1);
+              DeskCannedRange range = { p - text, q + 1 - text, FALSE };
+
+              lookup_placeholder (name, NULL, &range.known);
+              g_array_append_val (ranges, range);
+              p = q + 1;
+              continue;
+            }
+        }
+
+      p++;
+    }
+
+  return ranges;
+}
+
 /* The shared file */
 
 static int

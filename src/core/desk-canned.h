@@ -165,6 +165,10 @@ char               *desk_canned_expand                 (const char              
                                                         const DeskCannedContext  *context,
                                                         GArray                  **unfilled);
 
+/* The placeholders written in @text (escapes skipped, nothing filled): byte ranges, in order,
+ * @known set for the known names. For text that lost its marks, such as a draft read back. */
+GArray             *desk_canned_find_placeholders      (const char               *text);
+
 /* Import and export */
 
 /* The file for @responses, as described above */

@@ -11,7 +11,9 @@
  *
  * Inserting replaces "/letters" with the response (the variant for the context's network if
  * there is one) with its placeholders filled; those left unfilled carry the tag
- * "unknown-placeholder" so they show, and has-unknown says whether any remain.
+ * "unknown-placeholder" so they show, and has-unknown says whether any remain. Text the program
+ * sets (a draft read back after a restart) has lost its tags, so placeholders still written in
+ * it are tagged again; what the agent types or pastes is left alone.
  *
  * The library is read in a worker thread when the picker is made and whenever the store says
  * it changed; typing only searches that copy.
@@ -47,6 +49,7 @@ struct _DeskCannedPicker
   gboolean       pending;       /* "/letters" typed, but nothing (yet) to show */
   gboolean       inserting;
   gboolean       has_unknown;
+  guint          user_actions;  /* depth of begin/end-user-action */
 
   char          *customer_name;
   char          *customer_handle;
@@ -67,6 +70,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void reload (DeskCannedPicker *self);
+static void retag  (DeskCannedPicker *self,
+                    int               start_offset,
+                    int               end_offset);
 static void evaluate (DeskCannedPicker *self,
                       gboolean          may_open);
 
@@ -477,6 +483,8 @@ static void
 on_end_user_action (GtkTextBuffer    *buffer,
                     DeskCannedPicker *self)
 {
+  if (self->user_actions > 0)
+    self->user_actions--;
   evaluate (self, TRUE);
 }
 
@@ -488,6 +496,63 @@ on_mark_set (GtkTextBuffer    *buffer,
 {
   if (mark == gtk_text_buffer_get_insert (buffer) && gtk_text_buffer_get_char_count (buffer) > 0)
     evaluate (self, FALSE);
+}
+
+static void
+on_begin_user_action (GtkTextBuffer    *buffer,
+                      DeskCannedPicker *self)
+{
+  self->user_actions++;
+}
+
+/* Text the program puts in (a draft read back) has lost its tags: placeholders still written
+ * in it are tagged again. What the user types or pastes is theirs and left alone. */
+static void
+on_insert_text (GtkTextBuffer    *buffer,
+                GtkTextIter      *location,
+                const char       *text,
+                int               length,
+                DeskCannedPicker *self)
+{
+  int end = gtk_text_iter_get_offset (location);
+  int start = end - (int) g_utf8_strlen (text, length);
+
+  if (self->user_actions > 0 || self->inserting || memchr (text, '{', length) == NULL)
+    return;
+
+  retag (self, start, end);
+
+  /* Tagging invalidates iterators: hand the caller's back, where insertion leaves it. */
+  gtk_text_buffer_get_iter_at_offset (buffer, location, end);
+}
+
+static void
+retag (DeskCannedPicker *self,
+       int               start_offset,
+       int               end_offset)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GArray) found = NULL;
+  GtkTextIter start, end;
+  GtkTextTag *tag = get_unknown_tag (self->buffer);
+  int offset = start_offset;
+
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &start, start_offset);
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &end, end_offset);
+
+  text = gtk_text_iter_get_slice (&start, &end);
+  found = desk_canned_find_placeholders (text);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      DeskCannedRange *range = &g_array_index (found, DeskCannedRange, i);
+
+      gtk_text_buffer_get_iter_at_offset (self->buffer, &start,
+                                          offset + g_utf8_pointer_to_offset (text, text + range->start));
+      gtk_text_buffer_get_iter_at_offset (self->buffer, &end,
+                                          offset + g_utf8_pointer_to_offset (text, text + range->end));
+      gtk_text_buffer_apply_tag (self->buffer, tag, &start, &end);
+    }
 }
 
 static void
@@ -533,7 +598,10 @@ bind_buffer (DeskCannedPicker *self)
 
   self->buffer = g_object_ref (gtk_text_view_get_buffer (self->view));
   get_unknown_tag (self->buffer);
+  self->user_actions = 0;
+  g_signal_connect (self->buffer, "begin-user-action", G_CALLBACK (on_begin_user_action), self);
   g_signal_connect_after (self->buffer, "end-user-action", G_CALLBACK (on_end_user_action), self);
+  g_signal_connect_after (self->buffer, "insert-text", G_CALLBACK (on_insert_text), self);
   g_signal_connect_after (self->buffer, "mark-set", G_CALLBACK (on_mark_set), self);
   g_signal_connect_after (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
   g_signal_connect_after (self->buffer, "apply-tag", G_CALLBACK (on_tag_changed), self);

@@ -24,7 +24,8 @@ DeskCannedPicker   *desk_canned_picker_new            (GtkTextView             *
 void                desk_canned_picker_set_context    (DeskCannedPicker        *self,
                                                        const DeskCannedContext *context);
 /* Whether text tagged DESK_CANNED_PICKER_UNKNOWN_TAG remains in the buffer (property
- * "has-unknown", notified when it changes) */
+ * "has-unknown", notified when it changes). Placeholders inserted by the picker are tagged, and
+ * so are those in text set by the program (gtk_text_buffer_set_text() of a saved draft). */
 gboolean            desk_canned_picker_has_unknown    (DeskCannedPicker        *self);
 /* Selects the first unfilled placeholder after the cursor (or the first one), so that typing
  * replaces it; FALSE if there is none */
