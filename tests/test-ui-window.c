@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "desk-application.h"
+#include "desk-canned-picker.h"
+#include "desk-canned.h"
+#include "desk-conversation-view.h"
 #include "desk-clock.h"
 #include "desk-inbox-row.h"
 #include "desk-test-util.h"
@@ -344,7 +347,8 @@ check_status_actions (DeskWindow *window,
 
   wait_items (window, 3);
 
-  /* The list selects its first row by itself; Ctrl+J goes to whoever waited longest. */
+  /* Nothing is shown until the agent picks; Ctrl+J goes to whoever waited longest. */
+  g_assert_cmpint (desk_window_get_conversation_id (window), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.next-waiting", NULL);
   wait.id = thread (window, "a");
   desk_test_wait_until (conversation_is, &wait);
@@ -426,6 +430,7 @@ check_narrow (DeskWindow *window,
 {
   AdwLeaflet *leaflet;
   GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  Wait wait = { window, 0, NULL, NULL, 0 };
 
   leaflet = ADW_LEAFLET (adw_toast_overlay_get_child (ADW_TOAST_OVERLAY (content)));
 
@@ -437,6 +442,9 @@ check_narrow (DeskWindow *window,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "waiting");
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "inbox");
   wait_items (window, 3);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-waiting", NULL);
+  wait.id = thread (window, "a");
+  desk_test_wait_until (conversation_is, &wait);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reply", NULL);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "conversation");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-inbox", NULL);
@@ -451,6 +459,274 @@ test_narrow (void)
   window_width = 360;
   run_app (path, check_narrow, NULL);
   window_width = 0;
+}
+
+/* An agent's day without the mouse: the longest-waiting customer, a canned answer adapted and
+ * sent signed, a tag from the keyboard, answered, and on to the next. */
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Typing, as GtkTextView inserts what the keyboard gives it */
+static void
+type (GtkTextView *view,
+      const char  *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer, p, g_utf8_next_char (p) - p, TRUE));
+      iterate ();
+    }
+}
+
+/* A key press as GTK delivers it to the named key controller of @widget */
+static gboolean
+press (GtkWidget  *widget,
+       const char *controller_name,
+       guint       keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          g_strcmp0 (gtk_event_controller_get_name (controller), controller_name) == 0)
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+          iterate ();
+          return handled;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+/* A key combination as a shortcut controller of @widget would take it; TRUE if one did */
+static gboolean
+press_shortcut (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            {
+              gboolean handled = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                               widget, gtk_shortcut_get_arguments (shortcut));
+              iterate ();
+              return handled;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
+static char *
+buffer_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+buffer_empty (gpointer data)
+{
+  return gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (data)) == 0;
+}
+
+static gboolean
+view_loaded (gpointer data)
+{
+  return desk_conversation_view_get_loaded (data);
+}
+
+static gboolean
+picker_open (gpointer data)
+{
+  return desk_canned_picker_is_open (data) && desk_canned_picker_get_n_matches (data) > 0;
+}
+
+typedef struct
+{
+  DeskStore  *store;
+  const char *sql;
+  gint64      value;
+} Query;
+
+static gboolean
+query_is (gpointer data)
+{
+  Query *query = data;
+
+  return desk_test_store_query_int (query->store, query->sql) == query->value;
+}
+
+static gboolean
+row_has_tag (gpointer data)
+{
+  Wait *wait = data;
+  DeskInboxRow *row = find_row (wait->window, wait->id);
+  const char * const *tags;
+
+  if (row == NULL)
+    return FALSE;
+
+  tags = desk_conversation_get_tags (desk_inbox_row_get_conversation (row));
+  return tags != NULL && g_strv_contains (tags, wait->text);
+}
+
+static void
+check_day (DeskWindow *window,
+           gpointer    data)
+{
+  DeskStore *store = desk_window_get_store (window);
+  Wait wait = { window, 0, NULL, NULL, 0 };
+  DeskConversationView *view;
+  GtkTextView *text_view;
+  GtkWidget *focus, *popover, *entry;
+  DeskCannedPicker *picker;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  gint64 billing;
+  Query query = { store, NULL, 0 };
+
+  wait_items (window, 3);
+
+  /* Ctrl+J: whoever has waited longest; Ctrl+R: the reply box has the keyboard */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-waiting", NULL);
+  wait.id = thread (window, "a");
+  desk_test_wait_until (conversation_is, &wait);
+
+  view = DESK_CONVERSATION_VIEW (find_type (GTK_WIDGET (window), DESK_TYPE_CONVERSATION_VIEW));
+  desk_test_wait_until (view_loaded, view);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reply", NULL);
+  text_view = desk_composer_get_text_view (desk_conversation_view_get_composer (view));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == GTK_WIDGET (text_view));
+
+  /* "/" and a few letters: the picker offers the canned answer; Enter inserts it, filled */
+  picker = desk_composer_get_picker (desk_conversation_view_get_composer (view));
+  type (text_view, "/tha");
+  desk_test_wait_until (picker_open, picker);
+  g_assert_cmpstr (desk_canned_picker_get_match (picker, 0)->shortcut, ==, "thanks");
+  g_assert_true (press (GTK_WIDGET (text_view), "desk-canned-picker", GDK_KEY_Return));
+  text = buffer_text (text_view);
+  g_assert_cmpstr (text, ==, "Hi Customer a, thanks for waiting!");
+  g_assert_false (desk_canned_picker_has_unknown (picker));
+
+  /* adapted before sending, then Ctrl+Enter: signed once, in the outbox */
+  type (text_view, " Your order #1 ships today.");
+  g_assert_true (press_shortcut (GTK_WIDGET (desk_conversation_view_get_composer (view)),
+                                 GDK_KEY_Return, GDK_CONTROL_MASK));
+  query.sql = "SELECT count(*) FROM outbox";
+  query.value = 1;
+  desk_test_wait_until (query_is, &query);
+  body = desk_test_store_query_text (store, "SELECT body FROM outbox");
+  g_assert_cmpstr (body, ==, "Hi Customer a, thanks for waiting! Your order #1 ships today. —MJ");
+  desk_test_wait_until (buffer_empty, text_view);
+
+  /* Ctrl+T, "bil", Enter: tagged Billing; the row and the tag's view show it */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tag", NULL);
+  popover = find_type (GTK_WIDGET (window), g_type_from_name ("DeskTagPopover"));
+  g_assert_true (gtk_widget_get_visible (popover));
+  entry = find_type (popover, GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "bil");
+  iterate ();
+  g_signal_emit_by_name (find_type (entry, GTK_TYPE_TEXT), "activate");
+
+  query.sql = "SELECT count(*) FROM conversation_tags";
+  query.value = 1;
+  desk_test_wait_until (query_is, &query);
+  billing = desk_store_find_tag (store, "Billing", NULL);
+  wait.text = "Billing";
+  desk_test_wait_until (row_has_tag, &wait);
+  wait_count (window, "tag", billing, "1");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* Ctrl+D: answered; Ctrl+J: the next customer */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.mark-answered", NULL);
+  wait_count (window, "open", 0, "2");
+  wait_count (window, "tag", billing, "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-waiting", NULL);
+  wait.id = thread (window, "b");
+  desk_test_wait_until (conversation_is, &wait);
+
+  /* the tag's view lists the tagged conversation, answered or not */
+  g_assert_true (desk_window_select_view (window, "tag", billing));
+  wait_items (window, 1);
+}
+
+static void
+test_day (void)
+{
+  g_autofree char *path = make_inbox ();
+  g_autoptr(GSettings) settings = g_settings_new ("org.frontdesk.Frontdesk");
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(DeskStore) store = desk_test_store_new_at (path);
+    DeskCannedResponse *response = desk_canned_response_new ("Thanks for waiting", "thanks",
+                                                             "Hi {customer_name}, thanks for waiting!");
+
+    g_assert_cmpint (desk_store_add_canned (store, response, &error), >, 0);
+    g_assert_no_error (error);
+    desk_canned_response_unref (response);
+    desk_store_close (store);
+  }
+
+  g_settings_set_string (settings, "agent-name", "Maja Jurić");
+  g_settings_set_string (settings, "agent-initials", "MJ");
+
+  run_app (path, check_day, NULL);
+
+  g_settings_reset (settings, "agent-name");
+  g_settings_reset (settings, "agent-initials");
 }
 
 int
@@ -481,6 +757,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/status-actions", test_status_actions);
   g_test_add_func ("/ui/window/search", test_search);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/day-without-mouse", test_day);
 
   return g_test_run ();
 }

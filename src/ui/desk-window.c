@@ -103,6 +103,7 @@ struct _DeskWindow
   guint                 badge_timeout;
 
   guint                 counts_timeout;
+  gboolean              rebuilding_sidebar;
   gboolean              counting;
   gboolean              count_again;
 };
@@ -217,10 +218,10 @@ update_empty_page (DeskWindow *self)
       title = _("No Closed Conversations");
       break;
     case VIEW_TAG:
-      title = _("No Open Conversations With This Tag");
+      title = _("No Conversations With This Tag");
       break;
     case VIEW_ACCOUNT:
-      title = _("No Open Conversations for This Account");
+      title = _("No Conversations for This Account");
       break;
     }
 
@@ -293,9 +294,12 @@ apply_view (DeskWindow *self)
     case VIEW_CLOSED:
       status = DESK_CONVERSATION_CLOSED;
       break;
-    case VIEW_OPEN:
     case VIEW_TAG:
     case VIEW_ACCOUNT:
+      /* Like a folder: every conversation it holds; the sidebar counts the open ones. */
+      status = -1;
+      break;
+    case VIEW_OPEN:
     default:
       break;
     }
@@ -344,7 +348,7 @@ on_sidebar_row_selected (DeskWindow    *self,
                          GtkListBoxRow *row,
                          GtkListBox    *list)
 {
-  if (row == NULL)
+  if (row == NULL || self->rebuilding_sidebar)
     return;
 
   if (row_kind (row) == self->view_kind && row_id (row) == self->view_id)
@@ -458,35 +462,36 @@ sidebar_replace (DeskWindow  *self,
                  ViewKind     kind,
                  GPtrArray   *rows)
 {
-  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list));
-  GtkWidget *after = NULL;
+  GtkListBoxRow *row;
   int position = 0;
+  int i = 0;
 
-  while (child != NULL)
+  /* Removing the selected row makes the list box select another: ignored while rebuilding. */
+  self->rebuilding_sidebar = TRUE;
+
+  /* By index: a row's header is a sibling widget that goes away with it. */
+  while ((row = gtk_list_box_get_row_at_index (self->sidebar_list, i)) != NULL)
     {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
+      ViewKind k = row_kind (row);
 
-      if (GTK_IS_LIST_BOX_ROW (child))
+      if (k == kind)
         {
-          ViewKind k = row_kind (GTK_LIST_BOX_ROW (child));
-
-          if (k == kind)
-            gtk_list_box_remove (self->sidebar_list, child);
-          else if (k < kind)
-            after = child;
+          gtk_list_box_remove (self->sidebar_list, GTK_WIDGET (row));
+          continue;
         }
 
-      child = next;
+      if (k < kind)
+        position = i + 1;
+      i++;
     }
 
-  if (after != NULL)
-    position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (after)) + 1;
+  for (guint j = 0; j < rows->len; j++)
+    gtk_list_box_insert (self->sidebar_list, g_ptr_array_index (rows, j), position + (int) j);
 
-  for (guint i = 0; i < rows->len; i++)
-    gtk_list_box_insert (self->sidebar_list, g_ptr_array_index (rows, i), position + (int) i);
+  self->rebuilding_sidebar = FALSE;
 
-  if (self->view_kind == kind)
-    set_view (self, self->view_kind, self->view_id);
+  /* The view stays, or falls back to Open if its tag or account is gone. */
+  set_view (self, self->view_kind, self->view_id);
 
   schedule_counts (self);
 }
@@ -810,9 +815,9 @@ on_selection_changed (DeskWindow *self)
 {
   DeskConversation *c = gtk_single_selection_get_selected_item (self->selection);
 
-  if (c == NULL)
-    show_conversation (self, 0, NULL);
-  else
+  /* A conversation that leaves the view (answered, closed) stays shown until the agent moves
+   * on: nothing else is selected in its place behind their back. */
+  if (c != NULL)
     show_conversation (self, desk_conversation_get_id (c), c);
 }
 
@@ -1115,7 +1120,8 @@ store_opened_cb (GObject      *object,
   apply_view (self);
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
