@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "desk-canned.h"
 #include "desk-synth.h"
 
 typedef struct
@@ -48,6 +49,31 @@ format_time (gint64 time)
   return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
 }
 
+/* The same path as the library window's Import: read, parse, plan, apply */
+static gboolean
+import_canned (DeskStore   *store,
+               const char  *path,
+               GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GBytes) contents = NULL;
+  DeskCannedPlan *plan;
+  gboolean ok;
+
+  contents = desk_canned_read_file (file, NULL, error);
+  if (contents == NULL)
+    return FALSE;
+
+  plan = desk_store_plan_canned_import (store, contents, error);
+  if (plan == NULL)
+    return FALSE;
+
+  ok = desk_store_apply_canned_import (store, plan, error);
+  desk_canned_plan_unref (plan);
+
+  return ok;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -64,6 +90,7 @@ main (int   argc,
   gint64 seed = 1;
   gint64 now = 0;
   gint64 batch_size = 200;
+  g_autofree char *canned = NULL;
   DeskSynthReport report;
   Progress progress = { 0 };
   double seconds;
@@ -80,6 +107,8 @@ main (int   argc,
       "End the two weeks of history at this UNIX time, in seconds (default: now)", "SECONDS" },
     { "batch-size", 0, 0, G_OPTION_ARG_INT64, &batch_size,
       "Messages per desk_store_ingest() call (default: 200)", "B" },
+    { "canned", 0, 0, G_OPTION_ARG_FILENAME, &canned,
+      "Also import this file of canned responses (data/examples/canned-responses.json)", "FILE" },
     { NULL }
   };
 
@@ -126,6 +155,12 @@ main (int   argc,
                         progress_cb, &progress, &report, &error))
     {
       g_printerr ("frontdesk-fill: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (canned != NULL && !import_canned (store, canned, &error))
+    {
+      g_printerr ("frontdesk-fill: %s: %s\n", canned, error->message);
       return EXIT_FAILURE;
     }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Frontdesk needs to build (and, with --test, to run its tests).
+# Installs the Debian 12 packages Frontdesk needs to build (and, with --test, to run its tests;
+# with --screenshots, to take data/screenshots/ with build-aux/screenshots.sh).
 # Idempotent: does nothing when every package is already present.
 set -euo pipefail
 
@@ -8,10 +9,15 @@ build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gettext libglib2.0-dev-bi
             libsqlite3-dev sqlite3 desktop-file-utils appstream)
 test_pkgs=(xvfb xauth dbus-daemon dbus-bin dbus-user-session gnome-keyring libsecret-tools
            python3 imagemagick flatpak-builder)
+# build-aux/screenshots.sh: keyboard driving, a compositor for popovers, colour emoji
+shot_pkgs=(xvfb xauth dbus-daemon dbus-bin dbus-user-session gnome-keyring imagemagick xdotool
+           xcompmgr fonts-noto-color-emoji)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then
   want+=("${test_pkgs[@]}")
+elif [ "${1:-}" = "--screenshots" ]; then
+  want+=("${shot_pkgs[@]}")
 fi
 
 missing=()

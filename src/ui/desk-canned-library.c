@@ -350,7 +350,11 @@ on_search_changed (DeskCannedLibrary *self)
 static void
 on_search_activate (DeskCannedLibrary *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, 0);
+  GtkListBoxRow *row;
+
+  /* Enter can come before the entry's delayed search-changed: filter for what is typed now. */
+  fill_list (self);
+  row = gtk_list_box_get_row_at_index (self->list, 0);
 
   if (row != NULL)
     edit (self, row_response (row));
