@@ -90,6 +90,10 @@ test_migrate_from_each_version (void)
                        "Do you ship to Ljubljana?");
       /* 6: messages from before were written by people, not sent automatically. */
       g_assert_cmpstr (desk_test_query_text (path, "SELECT automatic FROM messages"), ==, "0");
+      /* 7: the server's reply limits are not known until it is asked. */
+      g_assert_cmpstr (desk_test_query_text (path, "SELECT count(*) FROM accounts"
+                                                   " WHERE max_reply_chars IS NULL"
+                                                   "   AND chars_per_url IS NULL"), ==, "1");
     }
 }
 
@@ -688,6 +692,97 @@ count_signal (DeskStore *store,
   (*count)++;
 }
 
+static DeskAccountInfo *
+find_account (DeskStore *store,
+              gint64     id,
+              GPtrArray **accounts)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (accounts, g_ptr_array_unref);
+  *accounts = desk_store_list_accounts (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < (*accounts)->len; i++)
+    if (((DeskAccountInfo *) (*accounts)->pdata[i])->id == id)
+      return (*accounts)->pdata[i];
+
+  g_assert_not_reached ();
+}
+
+/* The server's reply limits: unknown at first, stored, bounded, announced only when they change */
+static void
+test_account_limits (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskAccountInfo) copy = NULL;
+  gint64 id = desk_test_add_account (store, "mastodon");
+  gint64 other = desk_test_add_account (store, "mastodon");
+  DeskAccountInfo *info;
+  guint accounts_changed = 0;
+
+  info = find_account (store, id, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 0);
+  g_assert_false (info->has_chars_per_url);
+
+  while (g_main_context_iteration (NULL, FALSE));
+  g_signal_connect (store, "accounts-changed", G_CALLBACK (count_signal), &accounts_changed);
+
+  g_assert_true (desk_store_set_account_limits (store, id, 1000, 30, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (accounts_changed, ==, 1);
+
+  info = find_account (store, id, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 1000);
+  g_assert_true (info->has_chars_per_url);
+  g_assert_cmpuint (info->chars_per_url, ==, 30);
+  copy = desk_account_info_copy (info);
+  g_assert_cmpuint (copy->max_reply_chars, ==, 1000);
+  g_assert_cmpuint (copy->chars_per_url, ==, 30);
+  g_assert_true (copy->has_chars_per_url);
+  info = find_account (store, other, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 0);
+
+  /* The same again: nothing to announce */
+  g_assert_true (desk_store_set_account_limits (store, id, 1000, 30, &error));
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (accounts_changed, ==, 1);
+
+  /* Links may be free; each limit may be unknown on its own */
+  g_assert_true (desk_store_set_account_limits (store, id, 0, 0, &error));
+  g_assert_no_error (error);
+  info = find_account (store, id, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 0);
+  g_assert_true (info->has_chars_per_url);
+  g_assert_cmpuint (info->chars_per_url, ==, 0);
+  g_assert_true (desk_store_set_account_limits (store, id, 800, -1, &error));
+  info = find_account (store, id, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 800);
+  g_assert_false (info->has_chars_per_url);
+
+  /* Out of bounds: refused, and the stored limits stay */
+  g_assert_false (desk_store_set_account_limits (store, id, 100001, 23, &error));
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (desk_store_set_account_limits (store, id, 500, 1001, &error));
+  g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  info = find_account (store, id, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 800);
+
+  /* A value written by something else, out of bounds, reads as unknown */
+  g_assert_cmpint (sqlite3_exec (desk_store_get_db (store),
+                                 "UPDATE accounts SET max_reply_chars = -5, chars_per_url = 'x'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  info = find_account (store, id, &accounts);
+  g_assert_cmpuint (info->max_reply_chars, ==, 0);
+  g_assert_false (info->has_chars_per_url);
+
+  g_signal_handlers_disconnect_by_func (store, count_signal, &accounts_changed);
+}
+
 /* Removing an account takes everything synced from it, and only that, in one go. */
 static void
 test_remove_account (void)
@@ -956,6 +1051,7 @@ main (int   argc,
   g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
   g_test_add_func ("/store/ingest/automatic-reply", test_automatic_reply);
   g_test_add_func ("/store/accounts/remove", test_remove_account);
+  g_test_add_func ("/store/accounts/limits", test_account_limits);
   g_test_add_func ("/store/accounts/remove-stops-sync", test_remove_account_stops_worker);
 
   return g_test_run ();

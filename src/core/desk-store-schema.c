@@ -198,6 +198,12 @@ static const char * const migrations[] = {
   /* 6: an outgoing message the network sent by itself (an away or greeting message, a scheduled
    *    one) is shown in its conversation but answers nobody: the response-time clock runs on */
   "ALTER TABLE messages ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0;",
+
+  /* 7: the server's limits for a reply, as it announced them (Mastodon's instance configuration:
+   *    statuses.max_characters and characters_reserved_per_url), so that the composer and the
+   *    provider count alike; NULL while unknown: the network's defaults apply */
+  "ALTER TABLE accounts ADD COLUMN max_reply_chars INTEGER;"
+  "ALTER TABLE accounts ADD COLUMN chars_per_url INTEGER;",
 };
 
 const char * const *

@@ -739,7 +739,7 @@ desk_store_list_accounts (DeskStore  *self,
 
   stmt = get_statement (self,
                         "SELECT id, network, remote_id, handle, display_name, server_url, state,"
-                        "       last_error, last_error_code"
+                        "       last_error, last_error_code, max_reply_chars, chars_per_url"
                         " FROM accounts ORDER BY id",
                         error);
   if (stmt == NULL)
@@ -760,6 +760,18 @@ desk_store_list_accounts (DeskStore  *self,
       info->state = column_dup (stmt, 6);
       info->last_error = column_dup (stmt, 7);
       info->last_error_code = column_dup (stmt, 8);
+      /* Bounded again: the file may have been written by something else */
+      if (sqlite3_column_type (stmt, 9) == SQLITE_INTEGER &&
+          sqlite3_column_int64 (stmt, 9) >= 1 &&
+          sqlite3_column_int64 (stmt, 9) <= DESK_MAX_REPLY_CHARS_BOUND)
+        info->max_reply_chars = sqlite3_column_int (stmt, 9);
+      if (sqlite3_column_type (stmt, 10) == SQLITE_INTEGER &&
+          sqlite3_column_int64 (stmt, 10) >= 0 &&
+          sqlite3_column_int64 (stmt, 10) <= DESK_CHARS_PER_URL_BOUND)
+        {
+          info->chars_per_url = sqlite3_column_int (stmt, 10);
+          info->has_chars_per_url = TRUE;
+        }
       g_ptr_array_add (accounts, info);
     }
   sqlite3_reset (stmt);
@@ -2927,6 +2939,79 @@ desk_store_remove_account (DeskStore  *self,
 out:
   if (!ret)
     rollback (self);
+  g_rec_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/**
+ * desk_store_set_account_limits:
+ * @max_chars: the longest reply the server accepts, in its units (1 … 100000); 0 or less: not
+ *   known
+ * @chars_per_url: what the server counts each link as (0 … 1000); less than 0: not known
+ *
+ * Records the limits the account's server announced for a reply (Mastodon's
+ * `configuration.statuses`), which the composer and the provider both count with. A value
+ * out of bounds is refused with %DESK_STORE_ERROR_INVALID. Writes, and emits
+ * DeskStore::accounts-changed, only when the limits change. Callable from any thread.
+ */
+gboolean
+desk_store_set_account_limits (DeskStore  *self,
+                               gint64      account_id,
+                               int         max_chars,
+                               int         chars_per_url,
+                               GError    **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ret = FALSE;
+  int rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  if (max_chars > DESK_MAX_REPLY_CHARS_BOUND || chars_per_url > DESK_CHARS_PER_URL_BOUND)
+    {
+      g_set_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_INVALID,
+                   "reply limits out of bounds (%d characters, %d per link)",
+                   max_chars, chars_per_url);
+      return FALSE;
+    }
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (!check_open (self, error))
+    goto out;
+
+  stmt = get_statement (self,
+                        "UPDATE accounts SET max_reply_chars = ?2, chars_per_url = ?3"
+                        " WHERE id = ?1"
+                        "   AND (max_reply_chars IS NOT ?2 OR chars_per_url IS NOT ?3)",
+                        error);
+  if (stmt == NULL)
+    goto out;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (max_chars > 0)
+    sqlite3_bind_int (stmt, 2, max_chars);
+  else
+    sqlite3_bind_null (stmt, 2);
+  if (chars_per_url >= 0)
+    sqlite3_bind_int (stmt, 3, chars_per_url);
+  else
+    sqlite3_bind_null (stmt, 3);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      desk_store_set_error_from_sqlite (error, self->db, rc, "record an account's reply limits");
+      goto out;
+    }
+
+  if (sqlite3_changes (self->db) > 0)
+    queue_emit (self, ACCOUNTS_CHANGED, NULL);
+  ret = TRUE;
+
+out:
   g_rec_mutex_unlock (&self->mutex);
 
   return ret;

@@ -80,6 +80,12 @@ gboolean           desk_store_set_account_error         (DeskStore           *se
                                                          const char          *code,
                                                          const char          *message,
                                                          GError             **error);
+/* The server's limits for a reply; 0 (max) or -1 (per link) for "not known" */
+gboolean           desk_store_set_account_limits        (DeskStore           *self,
+                                                         gint64               account_id,
+                                                         int                  max_chars,
+                                                         int                  chars_per_url,
+                                                         GError             **error);
 
 /* Open conversations whose thread the sync engine re-reads from the network */
 GPtrArray         *desk_store_list_open_threads         (DeskStore           *self,

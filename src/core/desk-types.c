@@ -88,6 +88,9 @@ desk_account_info_copy (const DeskAccountInfo *info)
   copy->state = g_strdup (info->state);
   copy->last_error = g_strdup (info->last_error);
   copy->last_error_code = g_strdup (info->last_error_code);
+  copy->max_reply_chars = info->max_reply_chars;
+  copy->chars_per_url = info->chars_per_url;
+  copy->has_chars_per_url = info->has_chars_per_url;
 
   return copy;
 }

@@ -74,6 +74,10 @@ typedef enum
 #define DESK_MAX_FIELD_BYTES  1024
 #define DESK_MAX_RAW_BYTES    (256 * 1024)
 
+/* The bounds of a server's announced limits for a reply that Frontdesk believes */
+#define DESK_MAX_REPLY_CHARS_BOUND  100000  /* a reply's maximum: 1 … this */
+#define DESK_CHARS_PER_URL_BOUND    1000    /* what a link counts: 0 … this */
+
 typedef struct
 {
   gint64 id;            /* the store's id; 0 before the account is stored */
@@ -85,6 +89,11 @@ typedef struct
   char *state;          /* "ok", "needs-sign-in", "disabled" */
   char *last_error;     /* why the last sync failed, in words; NULL when it did not */
   char *last_error_code; /* a short code for it: "webhook-set", "network", …; see the schema */
+  /* The server's limits for a reply as it last announced them (Mastodon's instance
+   * configuration); a zeroed struct knows neither, and the network's defaults apply. */
+  guint    max_reply_chars;    /* 0: not known */
+  guint    chars_per_url;      /* what every link counts, when has_chars_per_url */
+  gboolean has_chars_per_url;
 } DeskAccountInfo;
 
 /**
