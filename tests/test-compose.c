@@ -92,6 +92,29 @@ test_length_mastodon (void)
                     ==, 9 + 1 + 23 + 5);
 }
 
+/* A Mastodon server that reserves its own length for every URL */
+
+static void
+test_length_mastodon_per_url (void)
+{
+  const char *two_links = "see https://example.com/a/very/long/path?x=1 and http://a.io now";
+
+  /* Unknown (negative): Mastodon's 23, as desk_compose_get_length() counts */
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", two_links, -1), ==,
+                    desk_compose_get_length ("mastodon", two_links));
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", two_links, -1), ==, 4 + 23 + 5 + 23 + 4);
+  /* 30 per URL, however short or long the URL is */
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", two_links, 30), ==, 4 + 30 + 5 + 30 + 4);
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", "http://a.io", 30), ==, 30);
+  /* Free links, and the rest counted as before */
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", two_links, 0), ==, 4 + 5 + 4);
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", "hi @maja@example.social " FAMILY, 30), ==, 10);
+  /* Other networks do not let servers choose: X stays at 23, Telegram counts what is written */
+  g_assert_cmpuint (desk_compose_get_length_full ("x", "read https://example.com/a/very/long/path now", 30),
+                    ==, 5 + 23 + 4);
+  g_assert_cmpuint (desk_compose_get_length_full ("telegram", "https://example.com/abcdef", 30), ==, 26);
+}
+
 /* Telegram: UTF-16 code units */
 
 static void
@@ -462,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/compose/limits", test_limits);
   g_test_add_func ("/compose/length/bluesky", test_length_bluesky);
   g_test_add_func ("/compose/length/mastodon", test_length_mastodon);
+  g_test_add_func ("/compose/length/mastodon-per-url", test_length_mastodon_per_url);
   g_test_add_func ("/compose/length/telegram", test_length_telegram);
   g_test_add_func ("/compose/length/x", test_length_x);
   g_test_add_func ("/compose/sign/once", test_sign_once);

@@ -8,8 +8,9 @@
  *   a letter with combining marks counts once).
  * - Mastodon: the server's limit (500 when it did not say), counted by
  *   desk_html_count_mastodon() as the Mastodon provider checks it before posting, like
- *   Mastodon's own StatusLengthValidator: every http(s) URL counts as 23, "@user@domain"
- *   counts as "@user", the rest in grapheme clusters.
+ *   Mastodon's own StatusLengthValidator: every http(s) URL counts as the server's
+ *   characters_reserved_per_url (23 when it did not say), "@user@domain" counts as "@user",
+ *   the rest in grapheme clusters. Both limits are stored with the account.
  * - Telegram: 4096 UTF-16 code units (an emoji outside the BMP counts 2).
  * - X: 280 weighted characters after NFC, as twitter-text's v3 configuration weighs them:
  *   code points in U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F and U+2032–U+2037 weigh 1,
@@ -296,11 +297,35 @@ desk_compose_get_length (const char *network,
 {
   g_return_val_if_fail (text != NULL, 0);
 
+  return desk_compose_get_length_full (network, text, -1);
+}
+
+/**
+ * desk_compose_get_length_full:
+ * @network: "bluesky", "mastodon", "telegram" or "x"
+ * @text: UTF-8 text
+ * @chars_per_url: what each URL counts on the server (Mastodon's
+ *   `characters_reserved_per_url`), or a negative number when it is not known
+ *
+ * desk_compose_get_length() with the server's own length for URLs: what the composer and the
+ * Mastodon provider both count with, so that they never disagree. Networks whose servers do
+ * not choose it (X counts every URL as 23) ignore @chars_per_url.
+ *
+ * Returns: the length in the network's units
+ */
+guint
+desk_compose_get_length_full (const char *network,
+                              const char *text,
+                              int         chars_per_url)
+{
+  g_return_val_if_fail (text != NULL, 0);
+
   if (!g_utf8_validate (text, -1, NULL))
     return 0;
 
   if (g_strcmp0 (network, "mastodon") == 0)
-    return desk_html_count_mastodon (text, DESK_COMPOSE_URL_LENGTH);
+    return desk_html_count_mastodon (text, chars_per_url >= 0 ? (guint) chars_per_url
+                                                              : DESK_COMPOSE_URL_LENGTH);
 
   if (g_strcmp0 (network, "telegram") == 0)
     return count_utf16 (text);

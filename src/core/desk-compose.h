@@ -22,6 +22,12 @@ guint   desk_compose_get_limit   (const char *network,
  * X weighted characters. */
 guint   desk_compose_get_length  (const char *network,
                                   const char *text);
+/* The same, with what a URL counts as the server announced it (Mastodon's
+ * configuration.statuses.characters_reserved_per_url); a negative @chars_per_url: not known,
+ * the network's own (23). Only Mastodon servers choose it; other networks ignore it. */
+guint   desk_compose_get_length_full (const char *network,
+                                      const char *text,
+                                      int         chars_per_url);
 /* @text ending with the signature made from @format ("%s" stands for @initials), added once:
  * text that already ends with it is returned as is. Empty format or initials: unchanged. */
 char   *desk_compose_sign        (const char *text,
