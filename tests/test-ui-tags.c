@@ -329,6 +329,11 @@ test_page (void)
   conversation = add_conversation (store, "t1");
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  /* Xvfb leaves the pointer in the middle of the screen, and without a window manager the window
+   * sits at 0,0: kept narrow, it is not under the pointer. Under it, GTK 4.8 arms a tooltip
+   * timeout on a row that the next tags-changed replaces, and then asks a destroyed surface
+   * where the pointer is (a critical, fatal here). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 600);
   gtk_window_present (GTK_WINDOW (window));
 
   /* Add */

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "desk-tag-dot.h"
 #include "desk-tag-popover.h"
 
 #define MAX_NAME_CHARS 64
@@ -79,37 +80,6 @@ typed_name (DeskTagPopover *self)
 
 /* Rows */
 
-static void
-draw_dot (GtkDrawingArea *area,
-          cairo_t        *cr,
-          int             width,
-          int             height,
-          gpointer        user_data)
-{
-  const char *color = g_object_get_data (G_OBJECT (area), "color");
-  GdkRGBA rgba;
-
-  if (color == NULL || color[0] == '\0' || !gdk_rgba_parse (&rgba, color))
-    return;
-
-  gdk_cairo_set_source_rgba (cr, &rgba);
-  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0, 0, 2 * G_PI);
-  cairo_fill (cr);
-}
-
-static GtkWidget *
-make_dot (const char *color)
-{
-  GtkWidget *dot = gtk_drawing_area_new ();
-
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (dot), 10);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (dot), 10);
-  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
-  g_object_set_data_full (G_OBJECT (dot), "color", g_strdup (color), g_free);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (dot), draw_dot, NULL, NULL);
-
-  return dot;
-}
 
 static GtkWidget *
 make_tag_row (DeskTagPopover    *self,
@@ -128,7 +98,7 @@ make_tag_row (DeskTagPopover    *self,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_visible (check, on);
 
-  gtk_box_append (GTK_BOX (box), make_dot (info->color));
+  gtk_box_append (GTK_BOX (box), desk_tag_dot_new (info->color, 10));
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), check);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-tag-dot.h"
 #include "desk-tags-page.h"
 
 struct _DeskTagsPage
@@ -170,50 +171,6 @@ run_write (DeskTagsPage *self,
 
 /* Rows */
 
-static void
-draw_dot (GtkDrawingArea *area,
-          cairo_t        *cr,
-          int             width,
-          int             height,
-          gpointer        user_data)
-{
-  const char *color = g_object_get_data (G_OBJECT (area), "color");
-  GdkRGBA rgba;
-
-  if (color == NULL || color[0] == '\0' || !gdk_rgba_parse (&rgba, color))
-    {
-      /* None: an empty ring in the text colour. */
-      GdkRGBA fg;
-
-      gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-      fg.alpha *= 0.5;
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_set_line_width (cr, 1);
-      cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 0.5, 0, 2 * G_PI);
-      cairo_stroke (cr);
-      return;
-    }
-
-  gdk_cairo_set_source_rgba (cr, &rgba);
-  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0, 0, 2 * G_PI);
-  cairo_fill (cr);
-}
-
-static GtkWidget *
-make_dot (const char *color,
-          int         size)
-{
-  GtkWidget *dot = gtk_drawing_area_new ();
-
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (dot), size);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (dot), size);
-  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (dot, GTK_ALIGN_CENTER);
-  g_object_set_data_full (G_OBJECT (dot), "color", g_strdup (color), g_free);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (dot), draw_dot, NULL, NULL);
-
-  return dot;
-}
 
 static gint64
 row_tag_id (GtkWidget *row)
@@ -260,7 +217,7 @@ make_color_button (DeskTagsPage      *self,
     {
       GtkWidget *choice = gtk_button_new ();
 
-      gtk_button_set_child (GTK_BUTTON (choice), make_dot (palette[i].color, 16));
+      gtk_button_set_child (GTK_BUTTON (choice), desk_tag_dot_new (palette[i].color, 16));
       gtk_widget_add_css_class (choice, "circular");
       gtk_widget_add_css_class (choice, "flat");
       gtk_widget_set_tooltip_text (choice, _(palette[i].name));
@@ -274,7 +231,7 @@ make_color_button (DeskTagsPage      *self,
   gtk_popover_set_child (GTK_POPOVER (popover), grid);
   g_object_set_data (G_OBJECT (popover), "row", row);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), make_dot (info->color, 14));
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), desk_tag_dot_new (info->color, 14));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
 

@@ -31,6 +31,7 @@
 #include "desk-providers.h"
 #include "desk-sla.h"
 #include "desk-sync-engine.h"
+#include "desk-tag-dot.h"
 #include "desk-tag-popover.h"
 #include "desk-telegram-provider.h"
 #include "desk-window.h"
@@ -370,10 +371,11 @@ on_sidebar_row_activated (DeskWindow    *self,
 
 /* The sidebar: fixed views, then a section per tag and per account */
 
+/* @icon: a GtkImage's icon name, or for a tag its colour (a dot) */
 static GtkWidget *
 sidebar_row_new (ViewKind    kind,
                  gint64      id,
-                 const char *icon_name,
+                 const char *icon,
                  const char *title)
 {
   GtkWidget *row = gtk_list_box_row_new ();
@@ -381,7 +383,17 @@ sidebar_row_new (ViewKind    kind,
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *count = gtk_label_new (NULL);
 
-  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
+  if (kind == VIEW_TAG)
+    {
+      GtkWidget *dot = desk_tag_dot_new (icon, 10);
+
+      gtk_widget_set_size_request (dot, 16, -1);  /* the width of the other rows' icons */
+      gtk_box_append (GTK_BOX (box), dot);
+    }
+  else
+    {
+      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
+    }
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
@@ -415,7 +427,9 @@ set_row_count (GtkListBoxRow *row,
   gtk_label_set_text (label, text);
 
   /* Translators: a view in the sidebar and how many conversations it holds, for screen readers */
-  accessible = g_strdup_printf (_("%s, %" G_GINT64_FORMAT " conversations"), row_title (row), count);
+  accessible = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u conversation",
+                                             "%s, %u conversations", (gulong) count),
+                                row_title (row), (guint) MIN (count, G_MAXUINT));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
@@ -536,7 +550,7 @@ tags_listed_cb (GObject      *object,
     {
       DeskTagInfo *tag = g_ptr_array_index (tags, i);
 
-      g_ptr_array_add (rows, sidebar_row_new (VIEW_TAG, tag->id, "frontdesk-tag-symbolic", tag->name));
+      g_ptr_array_add (rows, sidebar_row_new (VIEW_TAG, tag->id, tag->color, tag->name));
     }
 
   sidebar_replace (self, VIEW_TAG, rows);
