@@ -4,9 +4,11 @@
  *
  * Answers as Mastodon's client API does (../shared/specs/mastodon-openapi.schema.json) for the
  * calls Frontdesk makes: apps, OAuth authorize and token (with a PKCE S256 check),
- * verify_credentials, instance v2, notifications (newest first, types[], include_filtered,
- * min_id/max_id/since_id and the Link header), statuses and their context, posting with
- * Idempotency-Key replay, favourites and an account's statuses. Ids are serial numbers whose
+ * verify_credentials, the instance description (v2 and v1; only v1 as before Mastodon 4.0, or
+ * v1 with Pleroma's max_toot_chars; or a body the test chooses, malformed), notifications
+ * (newest first, types[], include_filtered, min_id/max_id/since_id and the Link header),
+ * statuses and their context, posting with Idempotency-Key replay, favourites and an
+ * account's statuses. The instance description is never hit by a fault. Ids are serial numbers whose
  * length changes (98, 99, 100, …), so a client that compares them as strings goes wrong. The
  * streaming API (server-sent events on /api/v1/streaming) pushes each new notification. It
  * runs in a thread of its own: the provider under test blocks on its requests.
@@ -73,6 +75,9 @@ struct _FakeMastodon
   char         *token;
   gboolean      approve;
   guint         max_characters;
+  guint         chars_per_url;
+  FakeMastodonInstance instance_api;
+  char         *instance_body;  /* the instance description as is, or NULL: made up */
   guint         favourites;
   guint         reblogs;
   char         *last_request;   /* the body of the last POST /api/v1/statuses */
@@ -628,23 +633,49 @@ handle_post_status (FakeMastodon      *self,
 
 static void
 handle_instance (FakeMastodon      *self,
-                 SoupServerMessage *msg)
+                 SoupServerMessage *msg,
+                 gboolean           v2)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
+  if (v2 && self->instance_api != FAKE_MASTODON_INSTANCE_V2)
+    {
+      respond_error (msg, 404, "Record not found");
+      return;
+    }
+
+  if (self->instance_body != NULL)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        self->instance_body, strlen (self->instance_body));
+      return;
+    }
+
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "domain");
+  json_builder_set_member_name (b, v2 ? "domain" : "uri");
   json_builder_add_string_value (b, "127.0.0.1");
-  json_builder_set_member_name (b, "configuration");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "statuses");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "max_characters");
-  json_builder_add_int_value (b, self->max_characters);
-  json_builder_set_member_name (b, "characters_reserved_per_url");
-  json_builder_add_int_value (b, 23);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  if (!v2 && self->instance_api == FAKE_MASTODON_INSTANCE_LEGACY)
+    {
+      /* Pleroma and Mastodon forks before configuration existed */
+      json_builder_set_member_name (b, "max_toot_chars");
+      json_builder_add_int_value (b, self->max_characters);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "configuration");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "statuses");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "max_characters");
+      json_builder_add_int_value (b, self->max_characters);
+      json_builder_set_member_name (b, "max_media_attachments");
+      json_builder_add_int_value (b, 4);
+      json_builder_set_member_name (b, "characters_reserved_per_url");
+      json_builder_add_int_value (b, self->chars_per_url);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
   respond_builder (msg, 200, b);
 }
@@ -757,7 +788,9 @@ server_callback (SoupServer        *server,
       goto out;
     }
 
-  if (g_str_has_prefix (path, "/api/") && fault != FAKE_MASTODON_FAULT_NONE &&
+  /* Faults are for the sync's calls: the instance description is asked for by the way. */
+  if (g_str_has_prefix (path, "/api/") && !g_str_has_suffix (path, "/instance") &&
+      fault != FAKE_MASTODON_FAULT_NONE &&
       fault != FAKE_MASTODON_FAULT_REVOKE && fault != FAKE_MASTODON_FAULT_FAIL_AFTER_CREATE &&
       !(fault == FAKE_MASTODON_FAULT_TRUNCATED && !g_str_equal (path, "/api/v1/notifications")))
     {
@@ -792,8 +825,8 @@ server_callback (SoupServer        *server,
     handle_authorize (self, msg, query);
   else if (post && g_str_equal (path, "/oauth/token"))
     handle_token (self, msg);
-  else if (g_str_equal (path, "/api/v2/instance"))
-    handle_instance (self, msg);
+  else if (g_str_equal (path, "/api/v2/instance") || g_str_equal (path, "/api/v1/instance"))
+    handle_instance (self, msg, g_str_equal (path, "/api/v2/instance"));
   else if (self->token == NULL || fault == FAKE_MASTODON_FAULT_REVOKE || g_strcmp0 (auth, bearer) != 0)
     respond_error (msg, 401, "The access token was revoked");
   else if (g_str_equal (path, "/api/v1/accounts/verify_credentials"))
@@ -894,6 +927,7 @@ fake_mastodon_new (const char *username)
   self->clock = (gint64) 1763800000 * G_USEC_PER_SEC;
   self->approve = TRUE;
   self->max_characters = 500;
+  self->chars_per_url = 23;
 
   self->business = g_new0 (Account, 1);
   self->business->id = g_strdup ("1");
@@ -933,6 +967,7 @@ fake_mastodon_free (FakeMastodon *self)
   g_free (self->last_code);
   g_free (self->token);
   g_free (self->last_request);
+  g_free (self->instance_body);
   g_free (self->kill_path);
   g_mutex_clear (&self->mutex);
   g_free (self);
@@ -1053,6 +1088,40 @@ fake_mastodon_set_max_characters (FakeMastodon *self,
 {
   g_mutex_lock (&self->mutex);
   self->max_characters = max_characters;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* What the instance description announces: the longest status and what each link counts */
+void
+fake_mastodon_set_limits (FakeMastodon *self,
+                          guint         max_characters,
+                          guint         chars_per_url)
+{
+  g_mutex_lock (&self->mutex);
+  self->max_characters = max_characters;
+  self->chars_per_url = chars_per_url;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Which instance API the server has: v2 (Mastodon 4), only v1, or v1 with max_toot_chars */
+void
+fake_mastodon_set_instance_api (FakeMastodon         *self,
+                                FakeMastodonInstance  api)
+{
+  g_mutex_lock (&self->mutex);
+  self->instance_api = api;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* @body: (nullable): the instance description as it is sent (200), however malformed; NULL
+ *   goes back to a well-formed one */
+void
+fake_mastodon_set_instance_body (FakeMastodon *self,
+                                 const char   *body)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->instance_body);
+  self->instance_body = g_strdup (body);
   g_mutex_unlock (&self->mutex);
 }
 

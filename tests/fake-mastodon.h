@@ -28,6 +28,13 @@ typedef enum
   FAKE_MASTODON_NOTIFY_FAVOURITE, /* not a mention: Frontdesk must not ask for it */
 } FakeMastodonNotify;
 
+typedef enum
+{
+  FAKE_MASTODON_INSTANCE_V2,      /* /api/v2/instance (Mastodon 4.0 and later), and v1 */
+  FAKE_MASTODON_INSTANCE_V1,      /* only /api/v1/instance, with configuration.statuses */
+  FAKE_MASTODON_INSTANCE_LEGACY,  /* only /api/v1/instance, with max_toot_chars */
+} FakeMastodonInstance;
+
 FakeMastodon *fake_mastodon_new                (const char         *username);
 void          fake_mastodon_free               (FakeMastodon       *self);
 const char   *fake_mastodon_get_url            (FakeMastodon       *self);
@@ -47,6 +54,13 @@ void          fake_mastodon_set_approve        (FakeMastodon       *self,
                                                 gboolean            approve);
 void          fake_mastodon_set_max_characters (FakeMastodon       *self,
                                                 guint               max_characters);
+void          fake_mastodon_set_limits         (FakeMastodon       *self,
+                                                guint               max_characters,
+                                                guint               chars_per_url);
+void          fake_mastodon_set_instance_api   (FakeMastodon       *self,
+                                                FakeMastodonInstance api);
+void          fake_mastodon_set_instance_body  (FakeMastodon       *self,
+                                                const char         *body);
 char         *fake_mastodon_dup_token          (FakeMastodon       *self);
 char         *fake_mastodon_dup_last_code      (FakeMastodon       *self);
 guint         fake_mastodon_count_statuses_by  (FakeMastodon       *self,

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "desk-compose.h"
 #include "desk-conversation.h"
 #include "desk-credentials.h"
 #include "desk-mastodon-provider.h"
@@ -196,6 +197,10 @@ test_sign_in (Fixture       *f,
   g_assert_cmpstr (account->handle, ==, handle);
   g_assert_cmpstr (account->server_url, ==, fake_mastodon_get_url (f->fake));
   g_assert_cmpstr (account->state, ==, "ok");
+  /* The server's limits for a reply, from its instance description */
+  g_assert_cmpuint (account->max_reply_chars, ==, 500);
+  g_assert_true (account->has_chars_per_url);
+  g_assert_cmpuint (account->chars_per_url, ==, 23);
 
   secret = desk_credentials_lookup_sync (f->account, DESK_CREDENTIALS_KIND_ACCESS_TOKEN, NULL, &error);
   g_assert_no_error (error);
@@ -515,6 +520,196 @@ test_reply_too_long (Fixture       *f,
   g_assert_cmpint (desk_store_outbox_get_state (f->store, too_long, &last_error, NULL), ==, DESK_OUTBOX_FAILED);
   g_test_message ("%s", last_error);
   g_assert_nonnull (strstr (last_error, "100"));
+}
+
+/* Limits: each server's own, stored with the account */
+
+static DeskAccountInfo *
+stored_account (DeskStore  *store,
+                gint64      id,
+                GPtrArray **accounts)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (accounts, g_ptr_array_unref);
+  *accounts = desk_store_list_accounts (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < (*accounts)->len; i++)
+    if (((DeskAccountInfo *) (*accounts)->pdata[i])->id == id)
+      return (*accounts)->pdata[i];
+
+  g_assert_not_reached ();
+}
+
+static void
+assert_limits (DeskStore *store,
+               gint64     id,
+               guint      max_chars,
+               int        chars_per_url)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  DeskAccountInfo *account = stored_account (store, id, &accounts);
+
+  g_assert_cmpuint (account->max_reply_chars, ==, max_chars);
+  if (chars_per_url < 0)
+    g_assert_false (account->has_chars_per_url);
+  else
+    {
+      g_assert_true (account->has_chars_per_url);
+      g_assert_cmpuint (account->chars_per_url, ==, chars_per_url);
+    }
+}
+
+/* Signing in reads the server's limits: v2, or v1 on a server from before Mastodon 4 */
+static void
+test_limits_sign_in (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fake_mastodon_set_limits (f->fake, 1000, 30);
+  g_assert_cmpint (sign_in (f->store, f->fake, &error), ==, f->account);
+  g_assert_no_error (error);
+  assert_limits (f->store, f->account, 1000, 30);
+  g_assert_cmpuint (fake_mastodon_count_requests (f->fake, "GET /api/v1/instance"), ==, 0);
+
+  fake_mastodon_set_instance_api (f->fake, FAKE_MASTODON_INSTANCE_V1);
+  fake_mastodon_set_limits (f->fake, 700, 25);
+  g_assert_cmpint (sign_in (f->store, f->fake, &error), ==, f->account);
+  g_assert_no_error (error);
+  assert_limits (f->store, f->account, 700, 25);
+
+  /* Pleroma's max_toot_chars says nothing about links: Mastodon's 23 applies */
+  fake_mastodon_set_instance_api (f->fake, FAKE_MASTODON_INSTANCE_LEGACY);
+  fake_mastodon_set_limits (f->fake, 5000, 99);
+  g_assert_cmpint (sign_in (f->store, f->fake, &error), ==, f->account);
+  g_assert_no_error (error);
+  assert_limits (f->store, f->account, 5000, -1);
+}
+
+/* Syncing reads them again, at most once a day for a provider that lives on */
+static void
+test_limits_sync (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = desk_store_list_accounts (f->store, NULL);
+  g_autoptr(DeskProvider) provider = desk_providers_create (f->store, accounts->pdata[0], NULL);
+  DeskProviderCapabilities capabilities;
+  guint before = fake_mastodon_count_requests (f->fake, "GET /api/v2/instance");
+
+  fake_mastodon_set_limits (f->fake, 1000, 30);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DeskFetchResult) page = desk_provider_fetch (provider, "mentions", NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (page);
+    }
+  g_assert_cmpuint (fake_mastodon_count_requests (f->fake, "GET /api/v2/instance") - before, ==, 1);
+  assert_limits (f->store, f->account, 1000, 30);
+  desk_provider_get_capabilities (provider, &capabilities);
+  g_assert_cmpuint (capabilities.max_length, ==, 1000);
+
+  /* A pass of the engine (a provider of its own) reads them too */
+  fake_mastodon_set_limits (f->fake, 2000, 0);
+  assert_sync_ok (f);
+  assert_limits (f->store, f->account, 2000, 0);
+}
+
+/* What a server says that is not a limit in bounds is left out, and nothing fails for it */
+static void
+test_limits_malformed (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const bodies[] = {
+    "{\"configuration\": {\"statuses\": {\"max_characters\": \"1000\","
+    " \"characters_reserved_per_url\": 30.5}}}",
+    "{\"configuration\": {\"statuses\": {\"max_characters\": -1000,"
+    " \"characters_reserved_per_url\": -23}}}",
+    "{\"configuration\": {\"statuses\": {\"max_characters\": 0,"
+    " \"characters_reserved_per_url\": 1001}}}",
+    "{\"configuration\": {\"statuses\": {\"max_characters\": 100001,"
+    " \"characters_reserved_per_url\": 99999999999999999999}}}",
+    "{\"configuration\": {\"statuses\": {\"max_characters\": true,"
+    " \"characters_reserved_per_url\": null}}}",
+    "{\"configuration\": {\"statuses\": [500, 23]}, \"max_toot_chars\": 1000}",
+    "{\"configuration\": \"statuses\"}",
+    "[{\"max_characters\": 1000}]",
+    "<html><body>Down for maintenance</body></html>",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("mastodon-malformed-%u.db", i);
+      g_autofree char *path = desk_test_tmp_path (name);
+      g_autoptr(DeskStore) store = desk_test_store_new_at (path);
+      g_autoptr(DeskSyncEngine) engine = desk_sync_engine_new (store, desk_providers_create);
+      g_autoptr(GError) error = NULL;
+      DeskSyncStats stats;
+      gint64 id;
+
+      g_test_message ("instance: %s", bodies[i]);
+      fake_mastodon_set_instance_body (f->fake, bodies[i]);
+
+      id = sign_in (store, f->fake, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (id, >, 0);
+      assert_limits (store, id, 0, -1);
+
+      g_assert_true (desk_sync_engine_run_once (engine, &stats, NULL, &error));
+      g_assert_no_error (error);
+      assert_limits (store, id, 0, -1);
+
+      g_clear_object (&engine);
+      desk_store_close (store);
+    }
+
+  /* Limits known from before stay when the server later says nonsense */
+  fake_mastodon_set_instance_body (f->fake, "{\"configuration\": {\"statuses\": {\"max_characters\": -1}}}");
+  assert_sync_ok (f);
+  assert_limits (f->store, f->account, 500, 23);
+}
+
+/* The provider refuses what the server would, by the server's limits: 800 characters fit on a
+ * server that allows 1000, 1001 do not, with each link counting the server's 30. */
+static void
+test_limits_reply (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GString) fits = g_string_new ("@ana@social.example ");
+  g_autoptr(GString) over = g_string_new ("@ana@social.example ");
+  g_autofree char *last_error = NULL;
+  const char *root;
+  gint64 ok, too_long;
+
+  fake_mastodon_set_limits (f->fake, 1000, 30);
+  root = mention (f, f->ana, NULL, "public", "hi");
+  assert_sync_ok (f);
+  assert_limits (f->store, f->account, 1000, 30);
+
+  /* "@ana " (5) + text + " " + a link (30, whatever its length) */
+  for (guint i = 0; i < 764; i++)
+    g_string_append (fits, "é");
+  g_string_append (fits, " https://shop.example/track?parcel=44112233445566778899");
+  for (guint i = 0; i < 965; i++)
+    g_string_append (over, "é");
+  g_string_append (over, " http://a.io");
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", fits->str, 30), ==, 800);
+  /* Over only because a link counts 30 here: at 23 it would be 994 */
+  g_assert_cmpuint (desk_compose_get_length_full ("mastodon", over->str, 30), ==, 1001);
+
+  ok = queue_reply (f, root, fits->str);
+  too_long = queue_reply (f, root, over->str);
+  assert_sync_ok (f);
+
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, ok, NULL, NULL), ==, DESK_OUTBOX_SENT);
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, too_long, &last_error, NULL), ==, DESK_OUTBOX_FAILED);
+  g_test_message ("%s", last_error);
+  g_assert_nonnull (strstr (last_error, "1001"));
+  g_assert_nonnull (strstr (last_error, "1000"));
+  g_assert_cmpuint (fake_mastodon_count_statuses_by (f->fake, fake_mastodon_get_business_id (f->fake), root), ==, 1);
 }
 
 /* After the hour Mastodon keeps an Idempotency-Key, find_sent looks among our statuses. */
@@ -970,6 +1165,10 @@ run_prism (const char *url)
   g_print ("signed in: account %" G_GINT64_FORMAT "\n", id);
 
   accounts = desk_store_list_accounts (store, &error);
+  /* Prism makes values up: whatever they are, only bounded ones were kept */
+  g_print ("instance: max %u, %s per link\n",
+           ((DeskAccountInfo *) accounts->pdata[0])->max_reply_chars,
+           ((DeskAccountInfo *) accounts->pdata[0])->has_chars_per_url ? "known" : "unknown");
   provider = desk_providers_create (store, accounts->pdata[0], &error);
   g_assert_nonnull (provider);
 
@@ -1055,6 +1254,10 @@ main (int   argc,
   ADD ("reply", test_reply);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("reply-too-long", test_reply_too_long);
+  ADD ("limits/sign-in", test_limits_sign_in);
+  ADD ("limits/sync", test_limits_sync);
+  ADD ("limits/malformed", test_limits_malformed);
+  ADD ("limits/reply", test_limits_reply);
   ADD ("find-sent-late", test_find_sent_late);
   ADD ("like", test_like);
   ADD ("boost", test_boost);

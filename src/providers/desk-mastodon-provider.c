@@ -28,6 +28,14 @@
  * within the hour Mastodon keeps the key, sending again returns the status the first attempt
  * created instead of a second one. Older attempts are looked up among the account's statuses.
  *
+ * Limits: each server sets the longest status and what a link counts
+ * (configuration.statuses.max_characters and characters_reserved_per_url of GET
+ * /api/v2/instance; before Mastodon 4.0, GET /api/v1/instance, whose configuration.statuses came
+ * with 3.4.2 and whose max_toot_chars other servers such as Pleroma announce). They are read at
+ * sign-in and again at most once a day while syncing (a new provider reads them once), bounded,
+ * and kept with the account in the store: the composer counts with the stored numbers, and so
+ * does the check before posting, so that both agree. Unknown, Mastodon's own apply (500, 23).
+ *
  * Streaming: DeskMastodonStream holds /api/v1/streaming?stream=user:notification open (server-
  * sent events) in a thread of its own and calls back at each mention; the provider's start_push
  * starts one, so the sync engine syncs the account at once: a new mention is in the inbox within
@@ -42,6 +50,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "desk-compose.h"
 #include "desk-credentials.h"
 #include "desk-html.h"
 #include "desk-http.h"
@@ -49,7 +58,7 @@
 #include "desk-text.h"
 
 #define PAGE_LIMIT              40
-#define DEFAULT_MAX_CHARACTERS  500
+#define LIMITS_MAX_AGE          ((gint64) 24 * 60 * 60 * G_USEC_PER_SEC)  /* instance limits */
 #define MAX_THREAD_STATUSES     500
 #define IDEMPOTENCY_WINDOW      ((gint64) 50 * 60 * G_USEC_PER_SEC)  /* Mastodon keeps keys 1 hour */
 #define MAX_ROOT_CACHE          10000
@@ -67,9 +76,10 @@ struct _DeskMastodonProvider
   char        *access_token;
   SoupSession *session;
   GHashTable  *roots;          /* status id → its thread's root id */
-  guint        max_characters;
-  guint        url_length;
-  gboolean     limits_loaded;
+  DeskStore   *store;          /* (nullable): where the account's limits are kept */
+  guint        max_characters; /* the server's limits as last stored: 0 not known */
+  int          url_length;     /* -1: not known */
+  gint64       limits_checked_at;  /* monotonic µs of the server's last answer; 0: never */
 
   DeskMastodonStream   *stream;
   DeskProviderPushFunc  push_func;
@@ -229,37 +239,169 @@ check_json (DeskHttpResponse  *response,
   return TRUE;
 }
 
-static void
-load_limits (DeskMastodonProvider *self,
-             GCancellable         *cancellable)
+/* Limits */
+
+/* @member of @object when it is an integer in [@min, @max] */
+static gboolean
+bounded_int (JsonObject *object,
+             const char *member,
+             gint64      min,
+             gint64      max,
+             int        *value)
 {
-  g_autoptr(DeskHttpResponse) response = NULL;
-  g_autofree char *url = NULL;
-  JsonObject *statuses;
-  JsonNode *node;
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  gint64 number;
 
-  if (self->limits_loaded)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  number = json_node_get_int (node);
+  if (number < min || number > max)
+    return FALSE;
+
+  *value = (int) number;
+  return TRUE;
+}
+
+/* The limits an instance description announces (v2, or v1 with @legacy's max_toot_chars);
+ * what it does not say in bounds stays -1. */
+static gboolean
+parse_limits (JsonNode *json,
+              gboolean  legacy,
+              int      *max_chars,
+              int      *chars_per_url)
+{
+  JsonObject *instance = json != NULL && JSON_NODE_HOLDS_OBJECT (json) ? json_node_get_object (json) : NULL;
+  JsonObject *statuses = desk_json_object (desk_json_object (instance, "configuration"), "statuses");
+
+  *max_chars = -1;
+  *chars_per_url = -1;
+  if (!bounded_int (statuses, "max_characters", 1, DESK_MAX_REPLY_CHARS_BOUND, max_chars) && legacy)
+    bounded_int (instance, "max_toot_chars", 1, DESK_MAX_REPLY_CHARS_BOUND, max_chars);
+  bounded_int (statuses, "characters_reserved_per_url", 0, DESK_CHARS_PER_URL_BOUND, chars_per_url);
+
+  return *max_chars > 0 || *chars_per_url >= 0;
+}
+
+/**
+ * fetch_limits:
+ * @token: (nullable): sent along; the limits are public, but a server in allow-list mode
+ *   answers only its users
+ * @answered: (out): whether the server answered at all
+ *
+ * Asks the server for its limits for a status: /api/v2/instance, or /api/v1/instance where
+ * there is no v2 (before Mastodon 4.0). Never fails: a server that says nothing usable leaves
+ * the limits unknown.
+ *
+ * Returns: %TRUE with at least one of the limits in bounds (the other may be -1)
+ */
+static gboolean
+fetch_limits (SoupSession   *session,
+              const char    *server_url,
+              const char    *token,
+              GCancellable  *cancellable,
+              int           *max_chars,
+              int           *chars_per_url,
+              gboolean      *answered)
+{
+  g_auto(DeskSecret) bearer = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  const char *headers[3] = { bearer != NULL ? "Authorization" : NULL, bearer, NULL };
+  static const char * const paths[] = { "/api/v2/instance", "/api/v1/instance" };
+  gboolean found = FALSE;
+
+  *max_chars = -1;
+  *chars_per_url = -1;
+  *answered = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *url = desk_http_url (server_url, paths[i], NULL);
+      g_autoptr(DeskHttpResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      response = desk_http_request (session, "GET", url, headers, NULL, cancellable, &error);
+      if (response == NULL)
+        {
+          g_debug ("No limits from %s: %s", url, error != NULL ? error->message : "no answer");
+          break;
+        }
+      *answered = TRUE;
+
+      /* A server with v2 says what it means there; only one without v2 is asked for v1. */
+      if (response->status == 200)
+        {
+          found = parse_limits (response->json, i > 0, max_chars, chars_per_url);
+          if (!found)
+            g_debug ("The limits at %s are not in a form Frontdesk reads", url);
+          break;
+        }
+      if (response->status != 404 && response->status != 410)
+        break;
+    }
+
+  return found;
+}
+
+/* The limits the store holds for the account (what the composer counts with), or ours */
+static void
+get_limits (DeskMastodonProvider *self,
+            guint                *max_chars,
+            int                  *chars_per_url)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+
+  *max_chars = self->max_characters;
+  *chars_per_url = self->url_length;
+
+  if (self->store == NULL)
     return;
 
-  /* The limits are public; a server that does not say keeps Mastodon's defaults. */
-  url = desk_http_url (self->server_url, "/api/v2/instance", NULL);
-  response = desk_http_request (get_session (self), "GET", url, NULL, NULL, cancellable, NULL);
-  if (response == NULL || response->status != 200 || response->json == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (response->json))
+  accounts = desk_store_list_accounts (self->store, NULL);
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      const DeskAccountInfo *account = g_ptr_array_index (accounts, i);
+
+      if (account->id == self->account_id)
+        {
+          *max_chars = account->max_reply_chars;
+          *chars_per_url = account->has_chars_per_url ? (int) account->chars_per_url : -1;
+        }
+    }
+}
+
+/* At most once a day (and once per provider): the server's limits, into the store. */
+static void
+refresh_limits (DeskMastodonProvider *self,
+                GCancellable         *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gboolean answered;
+  int max_chars, chars_per_url;
+
+  if (self->limits_checked_at != 0 && now - self->limits_checked_at < LIMITS_MAX_AGE)
     return;
 
-  statuses = desk_json_object (desk_json_object (json_node_get_object (response->json),
-                                                 "configuration"), "statuses");
-  node = statuses ? json_object_get_member (statuses, "max_characters") : NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
-      json_node_get_int (node) > 0 && json_node_get_int (node) <= 1000000)
-    self->max_characters = json_node_get_int (node);
-  node = statuses ? json_object_get_member (statuses, "characters_reserved_per_url") : NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
-      json_node_get_int (node) >= 0 && json_node_get_int (node) <= 10000)
-    self->url_length = json_node_get_int (node);
+  /* The token when we have it; the limits are public, so none is looked up for them. */
+  if (!fetch_limits (get_session (self), self->server_url, self->access_token, cancellable,
+                     &max_chars, &chars_per_url, &answered))
+    {
+      /* Unreachable: ask again next pass. Unreadable: what we knew stays. */
+      if (answered)
+        self->limits_checked_at = now;
+      return;
+    }
+  self->limits_checked_at = now;
 
-  self->limits_loaded = TRUE;
+  if (self->store != NULL &&
+      !desk_store_set_account_limits (self->store, self->account_id, max_chars, chars_per_url, &error))
+    {
+      g_debug ("Cannot store the limits of %s: %s", self->handle, error->message);
+      return;
+    }
+
+  self->max_characters = MAX (max_chars, 0);
+  self->url_length = chars_per_url;
 }
 
 /* Statuses → messages */
@@ -613,7 +755,10 @@ desk_mastodon_provider_fetch (DeskProvider  *provider,
   DeskMastodonProvider *self = DESK_MASTODON_PROVIDER (provider);
 
   if (g_strcmp0 (stream, "mentions") == 0)
-    return fetch_mentions (self, cursor, cancellable, error);
+    {
+      refresh_limits (self, cancellable);
+      return fetch_mentions (self, cursor, cancellable, error);
+    }
 
   g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,
                "unknown stream %s", stream);
@@ -758,7 +903,8 @@ post_status (DeskMastodonProvider  *self,
   const char *visibility = desk_json_string (original, "visibility");
   const char *in_reply_to = desk_json_string (original, "id");
   const char *id;
-  guint length;
+  guint length, limit, max_chars;
+  int chars_per_url;
 
   if (original == NULL || in_reply_to == NULL)
     {
@@ -777,16 +923,19 @@ post_status (DeskMastodonProvider  *self,
 
   text = reply_text (self, reply, original);
 
-  load_limits (self, cancellable);
-  length = desk_html_count_mastodon (text, self->url_length);
-  if (length > self->max_characters)
+  /* Counted as the composer counts it, with the limits stored for the account. */
+  refresh_limits (self, cancellable);
+  get_limits (self, &max_chars, &chars_per_url);
+  limit = desk_compose_get_limit ("mastodon", max_chars);
+  length = desk_compose_get_length_full ("mastodon", text, chars_per_url);
+  if (length > limit)
     {
       g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_TOO_LONG,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "The reply has %u character; this Mastodon server allows %u.",
                                 "The reply has %u characters; this Mastodon server allows %u.",
                                 length),
-                   length, self->max_characters);
+                   length, limit);
       return NULL;
     }
 
@@ -975,10 +1124,10 @@ desk_mastodon_provider_get_capabilities (DeskProvider             *provider,
 {
   DeskMastodonProvider *self = DESK_MASTODON_PROVIDER (provider);
 
-  /* The instance's limit once a reply has read it, Mastodon's default before. Mastodon counts
-   * grapheme clusters, links at a fixed length and mentions without their domain: the
-   * composer should count with desk_html_count_mastodon(). */
-  capabilities->max_length = self->max_characters;
+  /* The instance's limit as stored, Mastodon's default before. Mastodon counts grapheme
+   * clusters, links at the server's fixed length and mentions without their domain: count with
+   * desk_compose_get_length_full() and the account's stored limits. */
+  capabilities->max_length = desk_compose_get_limit ("mastodon", self->max_characters);
   capabilities->length_unit = DESK_LENGTH_GRAPHEMES;
   capabilities->has_direct_messages = TRUE;
   capabilities->has_public_replies = TRUE;
@@ -1017,6 +1166,7 @@ desk_mastodon_provider_finalize (GObject *object)
   /* First: its thread calls back into us until it is joined. */
   g_clear_pointer (&self->stream, desk_mastodon_stream_free);
   g_clear_object (&self->session);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->roots, g_hash_table_unref);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->domain, g_free);
@@ -1039,8 +1189,7 @@ static void
 desk_mastodon_provider_init (DeskMastodonProvider *self)
 {
   self->roots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->max_characters = DEFAULT_MAX_CHARACTERS;
-  self->url_length = DESK_HTML_MASTODON_URL_LENGTH;
+  self->url_length = -1;
 }
 
 /**
@@ -1064,8 +1213,28 @@ desk_mastodon_provider_new (const DeskAccountInfo *account)
   self->domain = host_of (account->server_url);
   self->account_remote_id = g_strdup (account->remote_id);
   self->handle = g_strdup (account->handle);
+  self->max_characters = account->max_reply_chars;
+  self->url_length = account->has_chars_per_url ? (int) account->chars_per_url : -1;
 
   return DESK_PROVIDER (self);
+}
+
+/**
+ * desk_mastodon_provider_set_store:
+ * @store: (nullable): the store that holds the provider's account
+ *
+ * Where the server's limits for a reply are kept once read, and read back before posting, so
+ * that the composer and the provider count with the same numbers. desk_providers_create()
+ * sets it; without a store the limits live in the provider only.
+ */
+void
+desk_mastodon_provider_set_store (DeskMastodonProvider *self,
+                                  DeskStore            *store)
+{
+  g_return_if_fail (DESK_IS_MASTODON_PROVIDER (self));
+  g_return_if_fail (store == NULL || DESK_IS_STORE (store));
+
+  g_set_object (&self->store, store);
 }
 
 /* Sign-in */
@@ -1642,6 +1811,18 @@ desk_mastodon_finish_sign_in (DeskStore           *store,
     }
 
   desk_store_set_account_state (store, account_id, "ok", NULL);
+
+  /* The server's limits for a reply, for the composer: best effort, never a failed sign-in. */
+  {
+    g_autoptr(GError) limits_error = NULL;
+    gboolean answered;
+    int max_chars, chars_per_url;
+
+    if (fetch_limits (session, sign_in->server_url, token, cancellable, &max_chars, &chars_per_url,
+                      &answered) &&
+        !desk_store_set_account_limits (store, account_id, max_chars, chars_per_url, &limits_error))
+      g_debug ("Cannot store the limits of %s: %s", handle, limits_error->message);
+  }
 
   return account_id;
 }

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (DeskMastodonProvider, desk_mastodon_provider, DESK, MASTOD
 typedef struct _DeskMastodonSignIn DeskMastodonSignIn;
 
 DeskProvider       *desk_mastodon_provider_new              (const DeskAccountInfo  *account);
+void                desk_mastodon_provider_set_store        (DeskMastodonProvider   *self,
+                                                             DeskStore              *store);
 
 DeskMastodonSignIn *desk_mastodon_begin_sign_in             (const char             *server_url,
                                                              gboolean                loopback,

@@ -41,7 +41,15 @@ desk_providers_create (DeskStore              *store,
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
     {
       if (g_strcmp0 (providers[i].network, account->network) == 0)
-        return providers[i].create (account);
+        {
+          DeskProvider *provider = providers[i].create (account);
+
+          /* Mastodon keeps its server's limits for a reply with the account */
+          if (DESK_IS_MASTODON_PROVIDER (provider))
+            desk_mastodon_provider_set_store (DESK_MASTODON_PROVIDER (provider), store);
+
+          return provider;
+        }
     }
 
   g_set_error (error, DESK_PROVIDER_ERROR, DESK_PROVIDER_ERROR_REFUSED,

@@ -66,4 +66,4 @@ if grep -q "Violation: request" "$work/prism.log"; then
   exit 1
 fi
 [ $status = 0 ] || { echo "FAIL: the provider's calls failed against Prism" >&2; exit 1; }
-echo "ok: apps, token, verify_credentials, notifications, context, statuses, favourite valid against Mastodon's API description"
+echo "ok: apps, token, verify_credentials, instance, notifications, context, statuses, favourite valid against Mastodon's API description"
