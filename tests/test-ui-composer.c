@@ -399,6 +399,67 @@ test_signature_once (Fixture       *fixture,
 }
 
 static gboolean
+counter_says_2000 (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return composer_idle (fixture) &&
+         g_strcmp0 (desk_composer_get_counter_text (composer_of (fixture)), "38 / 2000") == 0;
+}
+
+/* A Mastodon server's own limits, stored with the account, reach the counter */
+static void
+test_mastodon_server_limits (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  gint64 id = ingest_conversation (fixture->store, "mastodon", "masto", "Hello?", NULL);
+  gint64 other = ingest_conversation (fixture->store, "mastodon", "masto-2", "Anyone?", NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT account_id FROM conversations WHERE id = %" G_GINT64_FORMAT, id);
+  gint64 account = desk_test_store_query_int (fixture->store, sql);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *at_limit = NULL;
+  g_autofree char *over = NULL;
+
+  g_assert_true (desk_store_set_account_limits (fixture->store, account, 1000, 30, &error));
+  g_assert_no_error (error);
+
+  fixture_show (fixture, id);
+
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "0 / 1000");
+  /* "@masto " + "hi" + " —MJ" */
+  set_text (fixture, "hi");
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "13 / 1000");
+  /* A link counts the server's 30, whatever its length */
+  set_text (fixture, "see https://shop.example/track?parcel=4411");
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "45 / 1000");
+
+  /* 7 + 985 + 4 = 996; 1001 is over, in error style, and Send is off */
+  at_limit = repeat ("a", 989);
+  set_text (fixture, at_limit);
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "1000 / 1000");
+  g_assert_false (desk_composer_get_over_limit (composer_of (fixture)));
+  g_assert_true (gtk_widget_get_sensitive (send_button (fixture)));
+  over = repeat ("a", 990);
+  set_text (fixture, over);
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "1001 / 1000");
+  g_assert_true (desk_composer_get_over_limit (composer_of (fixture)));
+  g_assert_true (gtk_widget_has_css_class (counter_label (fixture), "error"));
+  g_assert_false (gtk_widget_get_sensitive (send_button (fixture)));
+
+  /* The server changes its limits: the shown conversation follows */
+  set_text (fixture, "see https://shop.example/track?parcel=4411");
+  g_assert_true (desk_store_set_account_limits (fixture->store, account, 2000, 23, &error));
+  g_assert_no_error (error);
+  desk_test_wait_until (counter_says_2000, fixture);
+
+  /* Another account whose server never said: Mastodon's 500 and 23 */
+  fixture_destroy_window (fixture);
+  fixture_show (fixture, other);
+  set_text (fixture, "see https://shop.example/track?parcel=4411");
+  g_assert_cmpstr (desk_composer_get_counter_text (composer_of (fixture)), ==, "40 / 500");
+}
+
+static gboolean
 draft_stored (gpointer data)
 {
   Fixture *fixture = data;
@@ -847,6 +908,7 @@ main (int   argc,
   ADD ("no-conversation", test_no_conversation);
   ADD ("counter-graphemes-and-signature", test_counter_graphemes_and_signature);
   ADD ("signature-once", test_signature_once);
+  ADD ("mastodon-server-limits", test_mastodon_server_limits);
   ADD ("ctrl-enter-queues-once", test_ctrl_enter_queues_once);
   ADD ("draft-survives", test_draft_survives);
   ADD ("markup-is-literal", test_markup_is_literal);

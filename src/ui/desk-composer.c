@@ -5,6 +5,9 @@
  * Thin: the rules live in desk-compose.c and the store. The counter counts the reply as it
  * will be sent, signature included (desk_compose_sign() with the agent's settings), in the
  * network's units; Send is off while the reply is empty or over the limit. Ctrl+Enter sends.
+ * A Mastodon server's own limit and what it counts a link as are stored with the account: they
+ * are read (in a worker thread) when the conversation's account changes and when the store
+ * says accounts changed; until then Mastodon's defaults (500, 23) apply.
  *
  * Every store call runs in one worker thread shared by all composers, in the order made:
  * a draft saved by a composer that is going away is on disk before the next composer reads
@@ -43,6 +46,11 @@ struct _DeskComposer
   char              *counter_text;
   guint              length;
   guint              limit;
+
+  GCancellable      *limits_cancellable; /* the account's limits being read, or NULL */
+  gint64             limits_account_id;  /* whose limits these are; 0: no account */
+  guint              max_reply_chars;    /* the server's; 0: not known */
+  int                chars_per_url;      /* the server's; -1: not known */
 
   guint              serial;            /* bumped when the conversation changes */
   guint              save_source;       /* the debounced draft save */
@@ -391,10 +399,10 @@ update_state (DeskComposer *self)
     g_autofree char *countable = network != NULL ? countable_text (self, network, signed_text)
                                                  : g_strdup (signed_text);
 
-    self->length = desk_compose_get_length (network, countable);
+    self->length = desk_compose_get_length_full (network, countable, self->chars_per_url);
   }
-  /* A Mastodon server's own limit is not stored yet: Mastodon's default (500) applies */
-  self->limit = network != NULL ? desk_compose_get_limit (network, 0) : 0;
+  /* The server's own limit once read from the store; the network's default before */
+  self->limit = network != NULL ? desk_compose_get_limit (network, self->max_reply_chars) : 0;
   over = self->limit > 0 && self->length > self->limit;
 
   if (self->limit > 0)
@@ -431,6 +439,86 @@ update_state (DeskComposer *self)
                                  check_can_send (self, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.cancel-edit",
                                  self->editing_outbox_id != 0 && !self->sending);
+}
+
+/* The account's limits */
+
+static void
+limits_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DeskComposer) self = user_data;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accounts = desk_store_list_accounts_finish (DESK_STORE (source), result, &error);
+
+  /* Another read took its place, or the composer went */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->limits_cancellable);
+
+  if (accounts == NULL)
+    {
+      g_debug ("The account's limits stay as they were: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      const DeskAccountInfo *account = g_ptr_array_index (accounts, i);
+
+      if (account->id == self->limits_account_id)
+        {
+          self->max_reply_chars = account->max_reply_chars;
+          self->chars_per_url = account->has_chars_per_url ? (int) account->chars_per_url : -1;
+        }
+    }
+
+  update_state (self);
+}
+
+static void
+load_limits (DeskComposer *self)
+{
+  if (self->limits_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->limits_cancellable);
+      g_clear_object (&self->limits_cancellable);
+    }
+
+  if (self->store == NULL || self->limits_account_id == 0)
+    return;
+
+  self->limits_cancellable = g_cancellable_new ();
+  desk_store_list_accounts_async (self->store, self->limits_cancellable, limits_loaded_cb,
+                                  g_object_ref (self));
+}
+
+/* Another account: Mastodon's defaults until its own limits are read */
+static void
+update_limits_account (DeskComposer *self)
+{
+  gint64 account_id = 0;
+
+  if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
+    account_id = desk_conversation_get_account_id (self->conversation);
+
+  if (account_id == self->limits_account_id)
+    return;
+
+  self->limits_account_id = account_id;
+  self->max_reply_chars = 0;
+  self->chars_per_url = -1;
+  load_limits (self);
+}
+
+static void
+on_accounts_changed (DeskComposer *self)
+{
+  load_limits (self);
 }
 
 static void
@@ -814,6 +902,12 @@ desk_composer_dispose (GObject *object)
 
   set_picker_store (self, NULL);
 
+  if (self->limits_cancellable != NULL)
+    g_cancellable_cancel (self->limits_cancellable);
+  g_clear_object (&self->limits_cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_accounts_changed, self);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_COMPOSER);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -954,6 +1048,8 @@ desk_composer_init (DeskComposer *self)
   GtkEventController *shortcuts;
   GtkLayoutManager *layout;
 
+  self->chars_per_url = -1;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
@@ -1012,7 +1108,12 @@ desk_composer_set_store (DeskComposer *self,
 
   /* The conversation belongs to the old store */
   desk_composer_set_conversation (self, NULL);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_accounts_changed, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "accounts-changed", G_CALLBACK (on_accounts_changed), self,
+                             G_CONNECT_SWAPPED);
   set_picker_store (self, store);
   update_state (self);
 
@@ -1051,6 +1152,7 @@ desk_composer_set_conversation (DeskComposer     *self,
     {
       if (g_set_object (&self->conversation, conversation))
         {
+          update_limits_account (self);
           update_picker_context (self);
           update_kind (self);
           update_state (self);
@@ -1069,6 +1171,7 @@ desk_composer_set_conversation (DeskComposer     *self,
   set_text_quietly (self, NULL);
 
   g_set_object (&self->conversation, conversation);
+  update_limits_account (self);
   if (self->picker != NULL)
     desk_canned_picker_close (self->picker);
   update_picker_context (self);
@@ -1171,7 +1274,7 @@ desk_composer_is_busy (DeskComposer *self)
 {
   g_return_val_if_fail (DESK_IS_COMPOSER (self), FALSE);
 
-  return self->jobs > 0 || self->save_source != 0;
+  return self->jobs > 0 || self->save_source != 0 || self->limits_cancellable != NULL;
 }
 
 const char *
