@@ -90,6 +90,14 @@ fi
 
 export DISPLAY=":$display"
 export GDK_BACKEND=x11
+
+# Xvfb starts with the pointer in the middle of the screen, over whatever window is there: GTK
+# then arms tooltip timeouts, and GTK 4.8 may fire one on a surface a test has since destroyed
+# (a critical). Windows here sit at 0,0 without a window manager: the bottom-right corner is
+# out of their way. (screenshots.sh and tests that want the pointer move it themselves.)
+if command -v xdotool >/dev/null; then
+  xdotool mousemove 1279 799 || true
+fi
 export HOME="$dir/home"
 export XDG_DATA_HOME="$dir/data"
 export XDG_CONFIG_HOME="$dir/config"

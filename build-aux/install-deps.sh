@@ -8,7 +8,7 @@ build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gettext libglib2.0-dev-bi
             libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
             libsqlite3-dev sqlite3 desktop-file-utils appstream)
 test_pkgs=(xvfb xauth dbus-daemon dbus-bin dbus-user-session gnome-keyring libsecret-tools
-           python3 imagemagick flatpak-builder)
+           python3 imagemagick flatpak-builder xdotool)
 # build-aux/screenshots.sh: keyboard driving, a compositor for popovers, colour emoji
 shot_pkgs=(xvfb xauth dbus-daemon dbus-bin dbus-user-session gnome-keyring imagemagick xdotool
            xcompmgr fonts-noto-color-emoji)

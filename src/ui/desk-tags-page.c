@@ -310,27 +310,47 @@ on_delete_clicked (GtkButton *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static GtkWidget *
-make_row (DeskTagsPage      *self,
-          const DeskTagInfo *info)
+/* What a row shows of its tag; used for new rows and to refresh rows in place. */
+static void
+update_row (GtkWidget         *row,
+            const DeskTagInfo *info)
 {
-  GtkWidget *row = adw_entry_row_new ();
-  GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *color_button = g_object_get_data (G_OBJECT (row), "color-button");
+  GtkRoot *root = gtk_widget_get_root (row);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   g_autofree char *title = NULL;
-  g_autofree char *delete_label = NULL;
 
-  g_object_set_data_full (G_OBJECT (row), "tag-id", g_memdup2 (&info->id, sizeof info->id), g_free);
   g_object_set_data_full (G_OBJECT (row), "tag-name", g_strdup (info->name), g_free);
   g_object_set_data (G_OBJECT (row), "tag-total", GUINT_TO_POINTER (info->n_total));
 
   /* TRANSLATORS: a tag's counts in the tags page: open conversations, all conversations */
   title = g_strdup_printf (_("%u open · %u in all"), info->n_open, info->n_total);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  /* Not under the agent's fingers while they rename it */
+  if ((focus == NULL || !gtk_widget_is_ancestor (focus, row)) &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), info->name) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), info->name);
+
+  if (color_button != NULL)
+    gtk_menu_button_set_child (GTK_MENU_BUTTON (color_button), desk_tag_dot_new (info->color, 14));
+}
+
+static GtkWidget *
+make_row (DeskTagsPage      *self,
+          const DeskTagInfo *info)
+{
+  GtkWidget *row = adw_entry_row_new ();
+  GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *color_button = make_color_button (self, row, info);
+  g_autofree char *delete_label = NULL;
+
+  g_object_set_data_full (G_OBJECT (row), "tag-id", g_memdup2 (&info->id, sizeof info->id), g_free);
+  g_object_set_data (G_OBJECT (row), "color-button", color_button);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (row), info->name);
-
-  adw_entry_row_add_prefix (ADW_ENTRY_ROW (row), make_color_button (self, row, info));
+  adw_entry_row_add_prefix (ADW_ENTRY_ROW (row), color_button);
+  update_row (row, info);
 
   /* TRANSLATORS: the delete button of a tag; %s is the tag's name */
   delete_label = g_strdup_printf (_("Delete “%s”"), info->name);
@@ -356,6 +376,21 @@ set_tags (DeskTagsPage *self,
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   GtkWidget *focus_row = focus != NULL ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
   gint64 focus_id = focus_row != NULL ? row_tag_id (focus_row) : 0;
+  gboolean same_tags = self->rows->len == tags->len;
+
+  /* The same tags in the same order (a colour or a count changed): refresh the rows in place.
+   * Rebuilding would destroy the colour popover the agent just used, and GTK 4.8 may still have
+   * a tooltip timeout on its surface. */
+  for (guint i = 0; same_tags && i < tags->len; i++)
+    same_tags = row_tag_id (g_ptr_array_index (self->rows, i)) ==
+                ((const DeskTagInfo *) g_ptr_array_index (tags, i))->id;
+
+  if (same_tags)
+    {
+      for (guint i = 0; i < tags->len; i++)
+        update_row (g_ptr_array_index (self->rows, i), g_ptr_array_index (tags, i));
+      return;
+    }
 
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (self->tags_group, g_ptr_array_index (self->rows, i));
