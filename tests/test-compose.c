@@ -427,6 +427,29 @@ test_drafts_cascade (void)
   g_assert_cmpint (desk_test_store_count (store, "drafts"), ==, 0);
 }
 
+/* Queuing a reply drops its draft in the same transaction: never both a draft and a reply */
+static void
+test_drafts_queue (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *draft = NULL;
+  gint64 conversation = add_conversation (store, "bluesky", "t1");
+  gint64 other = add_conversation (store, "bluesky", "t2");
+
+  g_assert_true (desk_store_save_draft (store, conversation, "On its way —MJ", FALSE, &error));
+  g_assert_true (desk_store_save_draft (store, other, "Later", FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (desk_store_queue_reply (store, conversation, "On its way —MJ", "MJ", &error), >, 0);
+  g_assert_no_error (error);
+  draft = desk_store_get_draft (store, conversation, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (draft);
+  g_assert_cmpint (desk_test_store_count (store, "drafts"), ==, 1);   /* the other one stays */
+  g_assert_cmpint (desk_test_store_count (store, "outbox"), ==, 1);
+}
+
 /* The conversation's replies not yet posted */
 
 static void
@@ -496,6 +519,7 @@ main (int   argc,
   g_test_add_func ("/compose/initials", test_initials);
   g_test_add_func ("/compose/drafts/save-replace-delete", test_drafts);
   g_test_add_func ("/compose/drafts/cascade", test_drafts_cascade);
+  g_test_add_func ("/compose/drafts/queue", test_drafts_queue);
   g_test_add_func ("/compose/outbox/unsent", test_list_unsent);
 
   return g_test_run ();

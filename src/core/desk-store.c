@@ -2208,7 +2208,28 @@ desk_store_queue_reply (DeskStore   *self,
                          _("The conversation no longer exists."));
   else if (rc != SQLITE_ROW)
     desk_store_set_error_from_sqlite (error, self->db, rc, "queue a reply");
-  else if (!commit (self, error))
+
+  /* The draft it was written in goes in the same transaction: after a crash, a reply is either
+   * still a draft or in the outbox, never both (a draft read back would be sent twice). */
+  if (id != 0)
+    {
+      stmt = get_statement (self, "DELETE FROM drafts WHERE conversation_id = ?1", error);
+      if (stmt == NULL)
+        id = 0;
+      else
+        {
+          sqlite3_bind_int64 (stmt, 1, conversation_id);
+          rc = sqlite3_step (stmt);
+          sqlite3_reset (stmt);
+          if (rc != SQLITE_DONE)
+            {
+              desk_store_set_error_from_sqlite (error, self->db, rc, "queue a reply");
+              id = 0;
+            }
+        }
+    }
+
+  if (id != 0 && !commit (self, error))
     id = 0;
 
 out:

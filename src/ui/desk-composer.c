@@ -166,15 +166,7 @@ io_thread (gpointer data,
       g_assert_not_reached ();
     }
 
-  /* Sent or retried: the draft has served */
-  if (job->ok && (job->kind == JOB_QUEUE || job->kind == JOB_RETRY))
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (job->kind == JOB_QUEUE &&
-          !desk_store_save_draft (job->store, job->conversation_id, NULL, FALSE, &error))
-        g_debug ("The sent reply's draft stays: %s", error->message);
-    }
+  /* Queued: desk_store_queue_reply() dropped the draft in the same transaction. */
 
   g_main_context_invoke (job->context, job_done, job);
 

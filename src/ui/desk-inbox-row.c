@@ -163,14 +163,16 @@ desk_inbox_row_update_badge (DeskInboxRow        *self,
       {
         g_autofree char *target = desk_sla_format_duration (status.elapsed + status.remaining);
         g_autofree char *left = desk_sla_format_duration (status.remaining);
+        g_autofree char *due = format_time (status.due);
 
         duration = desk_sla_format_duration (status.elapsed);
         /* Translators: how long the customer has waited (counted in business hours) against
          * the team's response-time target, e.g. "25 min of 1 h" */
         text = g_strdup_printf (_("%s of %s"), duration, target);
-        /* Translators: the first %s is how long the customer has waited, the second how long is
-         * left before the response-time target */
-        tooltip = g_strdup_printf (_("Waiting %s, %s left"), duration, left);
+
+        /* Translators: how long the customer has waited, how long is left before the
+         * response-time target, and when that is (business hours may stretch it) */
+        tooltip = g_strdup_printf (_("Waiting %s, %s left: due %s"), duration, left, due);
       }
       break;
 
