@@ -1020,10 +1020,20 @@ accounts_listed_cb (GObject      *object,
         }
 
       sign_in = account_button_new (_("Sign In _Again…"), account, G_CALLBACK (on_sign_in_again), self);
-      if (needs_sign_in)
-        gtk_widget_add_css_class (sign_in, "suggested-action");
+      gtk_widget_add_css_class (sign_in, needs_sign_in ? "suggested-action" : "flat");
+
+      /* A quiet icon in every row; the confirmation is where it turns red. */
       remove = account_button_new (_("_Remove…"), account, G_CALLBACK (on_remove_account), self);
-      gtk_widget_add_css_class (remove, "destructive-action");
+      gtk_button_set_icon_name (GTK_BUTTON (remove), "user-trash-symbolic");
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove Account…"));
+      {
+        /* Translators: the accessible name of an account's remove button; %s is its handle */
+        g_autofree char *label = g_strdup_printf (_("Remove %s"), account->handle);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+      }
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sign_in);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
