@@ -638,7 +638,13 @@ handle_instance (FakeMastodon      *self,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
-  if (v2 && self->instance_api != FAKE_MASTODON_INSTANCE_V2)
+  if (self->instance_api == FAKE_MASTODON_INSTANCE_DOWN)
+    {
+      respond_error (msg, 503, "Service Unavailable");
+      return;
+    }
+  if ((v2 && self->instance_api != FAKE_MASTODON_INSTANCE_V2) ||
+      self->instance_api == FAKE_MASTODON_INSTANCE_NONE)
     {
       respond_error (msg, 404, "Record not found");
       return;
@@ -1103,7 +1109,8 @@ fake_mastodon_set_limits (FakeMastodon *self,
   g_mutex_unlock (&self->mutex);
 }
 
-/* Which instance API the server has: v2 (Mastodon 4), only v1, or v1 with max_toot_chars */
+/* Which instance API the server has: v2 (Mastodon 4), only v1, v1 with max_toot_chars, none,
+ * or whether both fail for now */
 void
 fake_mastodon_set_instance_api (FakeMastodon         *self,
                                 FakeMastodonInstance  api)

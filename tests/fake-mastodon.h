@@ -33,6 +33,8 @@ typedef enum
   FAKE_MASTODON_INSTANCE_V2,      /* /api/v2/instance (Mastodon 4.0 and later), and v1 */
   FAKE_MASTODON_INSTANCE_V1,      /* only /api/v1/instance, with configuration.statuses */
   FAKE_MASTODON_INSTANCE_LEGACY,  /* only /api/v1/instance, with max_toot_chars */
+  FAKE_MASTODON_INSTANCE_NONE,    /* neither: 404 */
+  FAKE_MASTODON_INSTANCE_DOWN,    /* both fail for now: 503 */
 } FakeMastodonInstance;
 
 FakeMastodon *fake_mastodon_new                (const char         *username);

@@ -615,6 +615,36 @@ test_limits_sync (Fixture       *f,
   fake_mastodon_set_limits (f->fake, 2000, 0);
   assert_sync_ok (f);
   assert_limits (f->store, f->account, 2000, 0);
+
+  /* A server failing for now is asked again at the next pass, what was known stays meanwhile;
+   * one without either API is not asked again */
+  {
+    g_autoptr(DeskProvider) again = NULL;
+    struct { FakeMastodonInstance api; guint requests[3]; } cases[] = {
+      { FAKE_MASTODON_INSTANCE_DOWN, { 1, 1, 1 } },
+      { FAKE_MASTODON_INSTANCE_NONE, { 2, 0, 0 } },
+    };
+
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        g_clear_object (&again);
+        again = desk_providers_create (f->store, accounts->pdata[0], NULL);
+        fake_mastodon_set_instance_api (f->fake, cases[c].api);
+        for (guint i = 0; i < G_N_ELEMENTS (cases[c].requests); i++)
+          {
+            g_autoptr(DeskFetchResult) page = NULL;
+
+            before = fake_mastodon_count_requests (f->fake, "GET /api/v2/instance") +
+                     fake_mastodon_count_requests (f->fake, "GET /api/v1/instance");
+            page = desk_provider_fetch (again, "mentions", NULL, NULL, &error);
+            g_assert_no_error (error);
+            g_assert_cmpuint (fake_mastodon_count_requests (f->fake, "GET /api/v2/instance") +
+                              fake_mastodon_count_requests (f->fake, "GET /api/v1/instance") - before,
+                              ==, cases[c].requests[i]);
+          }
+        assert_limits (f->store, f->account, 2000, 0);
+      }
+  }
 }
 
 /* What a server says that is not a limit in bounds is left out, and nothing fails for it */

@@ -287,7 +287,9 @@ parse_limits (JsonNode *json,
  * fetch_limits:
  * @token: (nullable): sent along; the limits are public, but a server in allow-list mode
  *   answers only its users
- * @answered: (out): whether the server answered at all
+ * @answered: (out): whether the server's answer settles it, for a day: it described itself
+ *   (usable or not), or has neither API; %FALSE when it could not be reached or failed for now
+ *   (a 5xx, a 429, a 401 from a server that wants a token): ask again next pass
  *
  * Asks the server for its limits for a status: /api/v2/instance, or /api/v1/instance where
  * there is no v2 (before Mastodon 4.0). Never fails: a server that says nothing usable leaves
@@ -325,18 +327,22 @@ fetch_limits (SoupSession   *session,
           g_debug ("No limits from %s: %s", url, error != NULL ? error->message : "no answer");
           break;
         }
-      *answered = TRUE;
 
       /* A server with v2 says what it means there; only one without v2 is asked for v1. */
       if (response->status == 200)
         {
+          *answered = TRUE;
           found = parse_limits (response->json, i > 0, max_chars, chars_per_url);
           if (!found)
             g_debug ("The limits at %s are not in a form Frontdesk reads", url);
           break;
         }
       if (response->status != 404 && response->status != 410)
-        break;
+        {
+          g_debug ("No limits from %s for now: HTTP %u", url, response->status);
+          break;
+        }
+      *answered = i == G_N_ELEMENTS (paths) - 1;  /* neither API: nothing to ask for a day */
     }
 
   return found;
@@ -386,7 +392,7 @@ refresh_limits (DeskMastodonProvider *self,
   if (!fetch_limits (get_session (self), self->server_url, self->access_token, cancellable,
                      &max_chars, &chars_per_url, &answered))
     {
-      /* Unreachable: ask again next pass. Unreadable: what we knew stays. */
+      /* Unreachable or failing: ask again next pass. Unreadable: what we knew stays. */
       if (answered)
         self->limits_checked_at = now;
       return;
