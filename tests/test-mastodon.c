@@ -466,6 +466,59 @@ test_reply (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 2);
 }
 
+/* A public conversation answered privately: a direct reply in the same thread, found again
+ * after an unknown outcome; the next public answer keeps the original's visibility. */
+static void
+test_reply_private (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *business = fake_mastodon_get_business_id (f->fake);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) node2 = NULL;
+  g_autofree char *visibility = NULL;
+  g_autofree char *visibility2 = NULL;
+  JsonObject *request;
+  const char *root;
+  gint64 outbox;
+
+  root = mention (f, f->ana, NULL, "public", "my parcel never came");
+  assert_sync_ok (f);
+
+  outbox = desk_store_queue_reply_full (f->store, conversation_of (f, root),
+                                        "Could you send us your address? —MJ", "MJ", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (outbox, >, 0);
+
+  /* Posted, but the answer is lost: the check finds the direct reply instead of a second one. */
+  fake_mastodon_set_fault (f->fake, FAKE_MASTODON_FAULT_FAIL_AFTER_CREATE);
+  g_assert_false (sync_once (f, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, NULL, NULL), ==, DESK_OUTBOX_UNKNOWN);
+  assert_sync_ok (f);
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, NULL, NULL), ==, DESK_OUTBOX_SENT);
+  g_assert_cmpuint (fake_mastodon_count_statuses_by (f->fake, business, root), ==, 1);
+
+  request = last_request (f, &node);
+  g_assert_cmpstr (json_object_get_string_member (request, "visibility"), ==, "direct");
+  g_assert_cmpstr (json_object_get_string_member (request, "in_reply_to_id"), ==, root);
+  g_assert_cmpstr (json_object_get_string_member (request, "status"), ==,
+                   "@ana@social.example Could you send us your address? —MJ");
+  visibility = fake_mastodon_dup_last_visibility (f->fake);
+  g_assert_cmpstr (visibility, ==, "direct");
+
+  /* The conversation stays public: a plain reply is public again. */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM conversations WHERE kind = 'dm'"), ==, 0);
+  outbox = queue_reply (f, root, "Thanks, sorted! —MJ");
+  assert_sync_ok (f);
+  g_assert_cmpint (desk_store_outbox_get_state (f->store, outbox, NULL, NULL), ==, DESK_OUTBOX_SENT);
+  request = last_request (f, &node2);
+  g_assert_cmpstr (json_object_get_string_member (request, "visibility"), ==, "public");
+  g_assert_cmpstr (json_object_get_string_member (request, "in_reply_to_id"), ==, root);
+  visibility2 = fake_mastodon_dup_last_visibility (f->fake);
+  g_assert_cmpstr (visibility2, ==, "public");
+}
+
 static void
 test_reply_unknown_outcome (Fixture       *f,
                             gconstpointer  data)
@@ -1282,6 +1335,7 @@ main (int   argc,
   ADD ("paging", test_paging);
   ADD ("backfill", test_backfill);
   ADD ("reply", test_reply);
+  ADD ("reply-private", test_reply_private);
   ADD ("reply-unknown-outcome", test_reply_unknown_outcome);
   ADD ("reply-too-long", test_reply_too_long);
   ADD ("limits/sign-in", test_limits_sign_in);

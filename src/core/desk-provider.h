@@ -92,6 +92,8 @@ typedef struct
   char                 *reply_to_raw;     /* that message's raw JSON, for network details */
   char                 *text;             /* final text, signature included */
   DeskOutboxState       state;            /* queued, or unknown: check before sending again */
+  gboolean              private_reply;    /* a public conversation answered privately, so only
+                                           * the customer sees it (Mastodon: visibility direct) */
 } DeskOutgoing;
 
 /* Called from any thread when news waits on the network: the caller syncs the account soon. */

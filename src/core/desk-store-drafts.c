@@ -214,9 +214,11 @@ desk_store_list_unsent (DeskStore  *self,
     goto out;
 
   stmt = desk_store_statement (self,
-                               "SELECT id, state, body, agent_initials, last_error, created_at"
-                               " FROM outbox WHERE conversation_id = ?1 AND state != 'sent'"
-                               " ORDER BY created_at, id",
+                               "SELECT o.id, o.state, o.body, o.agent_initials, o.last_error, o.created_at,"
+                               "       o.is_dm AND c.kind != 'dm'"
+                               " FROM outbox o JOIN conversations c ON c.id = o.conversation_id"
+                               " WHERE o.conversation_id = ?1 AND o.state != 'sent'"
+                               " ORDER BY o.created_at, o.id",
                                error);
   if (stmt == NULL)
     goto out;
@@ -234,6 +236,7 @@ desk_store_list_unsent (DeskStore  *self,
       entry->agent_initials = desk_store_column_dup (stmt, 3);
       entry->last_error = desk_store_column_dup (stmt, 4);
       entry->created_at = sqlite3_column_int64 (stmt, 5);
+      entry->private_reply = sqlite3_column_int (stmt, 6) != 0;
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);

@@ -2139,8 +2139,8 @@ outbox_state_from_string (const char *str)
  * @text: the final text, signature included
  * @agent_initials: (nullable): who wrote it
  *
- * Puts a reply in the outbox with a fresh idempotency key, durably, before anything is sent.
- * It answers the newest customer message of the conversation.
+ * Queues a reply the way the conversation is held: by direct message in a DM, publicly in a
+ * public one. See desk_store_queue_reply_full().
  *
  * Returns: the outbox id, or 0 with @error set
  */
@@ -2150,6 +2150,31 @@ desk_store_queue_reply (DeskStore   *self,
                         const char  *text,
                         const char  *agent_initials,
                         GError     **error)
+{
+  return desk_store_queue_reply_full (self, conversation_id, text, agent_initials, FALSE, error);
+}
+
+/**
+ * desk_store_queue_reply_full:
+ * @conversation_id: the conversation answered
+ * @text: the final text, signature included
+ * @agent_initials: (nullable): who wrote it
+ * @private_reply: answer a public conversation privately (only the customer sees it), where
+ *   the network allows; a DM conversation is always answered privately
+ *
+ * Puts a reply in the outbox with a fresh idempotency key, durably, before anything is sent.
+ * It answers the newest customer message of the conversation, and drops the conversation's
+ * draft in the same transaction.
+ *
+ * Returns: the outbox id, or 0 with @error set
+ */
+gint64
+desk_store_queue_reply_full (DeskStore   *self,
+                             gint64       conversation_id,
+                             const char  *text,
+                             const char  *agent_initials,
+                             gboolean     private_reply,
+                             GError     **error)
 {
   g_autofree char *key = NULL;
   g_autofree char *clean = NULL;
@@ -2185,7 +2210,7 @@ desk_store_queue_reply (DeskStore   *self,
                         "        (SELECT m.remote_id FROM messages m"
                         "          WHERE m.conversation_id = c.id AND m.direction = 'in'"
                         "          ORDER BY m.created_at DESC, m.id DESC LIMIT 1),"
-                        "        ?3, c.kind = 'dm', ?4, ?5, ?5"
+                        "        ?3, c.kind = 'dm' OR ?6, ?4, ?5, ?5"
                         " FROM conversations c WHERE c.id = ?1"
                         " RETURNING id",
                         error);
@@ -2197,6 +2222,7 @@ desk_store_queue_reply (DeskStore   *self,
   sqlite3_bind_text (stmt, 3, clean, -1, SQLITE_STATIC);
   bind_text (stmt, 4, agent_initials, 64);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+  sqlite3_bind_int (stmt, 6, private_reply ? 1 : 0);
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -2280,7 +2306,7 @@ desk_store_outbox_pending (DeskStore  *self,
 
   stmt = get_statement (self,
                         "SELECT o.id, o.idempotency_key, o.created_at, c.kind, c.remote_thread_id,"
-                        "       o.reply_to_remote_id, m.raw_json, o.body, o.state"
+                        "       o.reply_to_remote_id, m.raw_json, o.body, o.state, o.is_dm"
                         " FROM outbox o JOIN conversations c ON c.id = o.conversation_id"
                         " LEFT JOIN messages m ON m.account_id = o.account_id"
                         "                     AND m.remote_id = o.reply_to_remote_id"
@@ -2307,6 +2333,8 @@ desk_store_outbox_pending (DeskStore  *self,
       reply->reply_to_raw = column_dup (stmt, 6);
       reply->text = column_dup (stmt, 7);
       reply->state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 8));
+      reply->private_reply = reply->kind == DESK_CONVERSATION_PUBLIC
+                               && sqlite3_column_int (stmt, 9) != 0;
       g_ptr_array_add (pending, reply);
     }
   sqlite3_reset (stmt);

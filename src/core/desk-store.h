@@ -99,6 +99,12 @@ gint64             desk_store_queue_reply               (DeskStore           *se
                                                          const char          *text,
                                                          const char          *agent_initials,
                                                          GError             **error);
+gint64             desk_store_queue_reply_full          (DeskStore           *self,
+                                                         gint64               conversation_id,
+                                                         const char          *text,
+                                                         const char          *agent_initials,
+                                                         gboolean             private_reply,
+                                                         GError             **error);
 GPtrArray         *desk_store_outbox_pending            (DeskStore           *self,
                                                          gint64               account_id,
                                                          GError             **error);
@@ -245,6 +251,7 @@ typedef struct
   char            *agent_initials;
   char            *last_error;
   gint64           created_at;
+  gboolean         private_reply;  /* a public conversation answered privately */
 } DeskOutboxEntry;
 
 #define DESK_TYPE_OUTBOX_ENTRY (desk_outbox_entry_get_type ())

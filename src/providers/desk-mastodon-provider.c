@@ -23,7 +23,8 @@
  * of the in_reply_to chain (ancestors[0] of /api/v1/statuses/:id/context); re-reading an open
  * thread's context finds replies the business wrote elsewhere.
  *
- * Replies: POST /api/v1/statuses with the original's visibility (direct stays direct), the
+ * Replies: POST /api/v1/statuses with the original's visibility (direct stays direct, and a
+ * public conversation answered privately gets "direct" too, in the same thread), the
  * customer's @user@domain first when the text lacks it, and the outbox key as Idempotency-Key:
  * within the hour Mastodon keeps the key, sending again returns the status the first attempt
  * created instead of a second one. Older attempts are looked up among the account's statuses.
@@ -924,7 +925,10 @@ post_status (DeskMastodonProvider  *self,
       (g_strcmp0 (visibility, "public") != 0 && g_strcmp0 (visibility, "unlisted") != 0 &&
        g_strcmp0 (visibility, "private") != 0 && g_strcmp0 (visibility, "direct") != 0))
     visibility = reply->kind == DESK_CONVERSATION_DM ? "direct" : "unlisted";
-  if (reply->kind == DESK_CONVERSATION_DM)
+  /* A private answer to a public conversation is a direct reply in the same thread: only the
+   * accounts it mentions, the customer first (reply_text), see it. Direct is the narrowest
+   * visibility, so it is never wider than the original. */
+  if (reply->kind == DESK_CONVERSATION_DM || reply->private_reply)
     visibility = "direct";
 
   text = reply_text (self, reply, original);
