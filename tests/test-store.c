@@ -677,6 +677,56 @@ test_outbox_settle (void)
   g_assert_error (error, DESK_STORE_ERROR, DESK_STORE_ERROR_NOT_FOUND);
 }
 
+/* A public conversation answered privately: the outbox row is is_dm and says so to the
+ * provider and to the conversation view, while the conversation stays public. */
+static void
+test_outbox_private_reply (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeskConversation) c = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) unsent = NULL;
+  gint64 account = desk_test_add_account (store, "mastodon");
+  gint64 private_id, public_id;
+  g_autofree char *sql = NULL;
+
+  ingest_one (store, account, desk_test_message ("m1", "toot", DESK_DIRECTION_IN, 1000, "Hi?"));
+  c = conversation_for_thread (store, "toot");
+  g_assert_cmpint (desk_conversation_get_kind (c), ==, DESK_CONVERSATION_PUBLIC);
+  g_assert_true (desk_store_save_draft (store, desk_conversation_get_id (c), "Your address?", TRUE,
+                                        &error));
+  g_assert_no_error (error);
+
+  private_id = desk_store_queue_reply_full (store, desk_conversation_get_id (c), "Your address? —MJ",
+                                            "MJ", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (private_id, >, 0);
+  public_id = desk_store_queue_reply (store, desk_conversation_get_id (c), "Thanks —MJ", "MJ", &error);
+  g_assert_no_error (error);
+
+  sql = g_strdup_printf ("SELECT is_dm FROM outbox WHERE id = %" G_GINT64_FORMAT, private_id);
+  g_assert_cmpint (desk_test_store_query_int (store, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT is_dm FROM outbox WHERE id = %" G_GINT64_FORMAT, public_id);
+  g_assert_cmpint (desk_test_store_query_int (store, sql), ==, 0);
+  /* The draft went with the queued reply */
+  g_assert_cmpint (desk_test_store_count (store, "drafts"), ==, 0);
+
+  pending = desk_store_outbox_pending (store, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 2);
+  g_assert_true (((DeskOutgoing *) pending->pdata[0])->private_reply);
+  g_assert_cmpint (((DeskOutgoing *) pending->pdata[0])->kind, ==, DESK_CONVERSATION_PUBLIC);
+  g_assert_false (((DeskOutgoing *) pending->pdata[1])->private_reply);
+
+  unsent = desk_store_list_unsent (store, desk_conversation_get_id (c), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unsent->len, ==, 2);
+  g_assert_true (((DeskOutboxEntry *) unsent->pdata[0])->private_reply);
+  g_assert_false (((DeskOutboxEntry *) unsent->pdata[1])->private_reply);
+}
+
 static void
 count_changed_conversations (DeskStore *store,
                              GArray    *ids,
@@ -1048,6 +1098,7 @@ main (int   argc,
   g_test_add_func ("/store/search/query-from-text", test_fts_query_from_text);
   g_test_add_func ("/store/tags", test_tags);
   g_test_add_func ("/store/outbox/settle", test_outbox_settle);
+  g_test_add_func ("/store/outbox/private-reply", test_outbox_private_reply);
   g_test_add_func ("/store/accounts/no-secret", test_accounts_hold_no_secret);
   g_test_add_func ("/store/ingest/automatic-reply", test_automatic_reply);
   g_test_add_func ("/store/accounts/remove", test_remove_account);

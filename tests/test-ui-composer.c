@@ -545,6 +545,104 @@ test_draft_survives (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "For two");
 }
 
+static gboolean
+is_private_toggle (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_TOGGLE_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Private Reply") == 0;
+}
+
+static GtkWidget *
+private_toggle (Fixture *fixture)
+{
+  return find_widget (GTK_WIDGET (composer_of (fixture)), is_private_toggle, NULL);
+}
+
+static gboolean
+private_draft_stored (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return composer_idle (fixture) &&
+         desk_test_store_query_int (fixture->store, "SELECT count(*) FROM drafts WHERE is_dm = 1") == 1;
+}
+
+static gboolean
+private_restored (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkWidget *toggle = private_toggle (fixture);
+  g_autofree char *text = get_text (fixture);
+
+  return composer_idle (fixture) && g_strcmp0 (text, "Your address, please?") == 0 &&
+         toggle != NULL && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle));
+}
+
+/* A public Mastodon conversation can be answered privately: the choice is kept with the draft,
+ * reset for another conversation, and queued as a direct reply */
+static void
+test_private_reply (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  gint64 id = ingest_conversation (fixture->store, "mastodon", "masto", "Where is it?", NULL);
+  gint64 other = ingest_conversation (fixture->store, "mastodon", "masto-2", "Anyone?", NULL);
+  GtkWidget *toggle;
+
+  fixture_show (fixture, id);
+
+  toggle = private_toggle (fixture);
+  g_assert_nonnull (toggle);
+  g_assert_true (gtk_widget_get_visible (toggle));
+  g_assert_true (gtk_widget_get_focusable (toggle));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_assert_nonnull (find_widget (GTK_WIDGET (composer_of (fixture)), is_label_with_text,
+                                 "Public reply"));
+
+  set_text (fixture, "Your address, please?");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+  g_assert_nonnull (find_widget (GTK_WIDGET (composer_of (fixture)), is_label_with_text,
+                                 "Only @masto sees this reply"));
+  desk_test_wait_until (private_draft_stored, fixture);
+
+  /* Another conversation starts public */
+  desk_conversation_view_set_conversation_id (fixture->view, other);
+  desk_test_wait_until (view_loaded, fixture);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (private_toggle (fixture))));
+
+  /* Closed and opened again: the draft comes back private */
+  fixture_destroy_window (fixture);
+  desk_store_close (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = desk_test_store_new_at (fixture->path);
+  fixture_show (fixture, id);
+  desk_test_wait_until (private_restored, fixture);
+
+  press_ctrl_enter (fixture);
+  desk_test_wait_until (text_cleared_and_queued, fixture);
+  g_assert_cmpint (desk_test_store_query_int (fixture->store, "SELECT is_dm FROM outbox"), ==, 1);
+  g_assert_cmpint (desk_test_store_count (fixture->store, "drafts"), ==, 0);
+}
+
+/* Bluesky has no private reply to a public post: no toggle */
+static void
+test_no_private_reply_on_bluesky (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  gint64 id = ingest_conversation (fixture->store, "bluesky", "bsky", "Where is it?", NULL);
+  GtkWidget *toggle;
+
+  fixture_show (fixture, id);
+
+  toggle = private_toggle (fixture);
+  g_assert_true (toggle == NULL || !gtk_widget_get_visible (toggle));
+
+  set_text (fixture, "On its way");
+  press_ctrl_enter (fixture);
+  desk_test_wait_until (text_cleared_and_queued, fixture);
+  g_assert_cmpint (desk_test_store_query_int (fixture->store, "SELECT is_dm FROM outbox"), ==, 0);
+}
+
 /* Messages are shown as they are: never markup */
 static void
 test_markup_is_literal (Fixture       *fixture,
@@ -911,6 +1009,8 @@ main (int   argc,
   ADD ("mastodon-server-limits", test_mastodon_server_limits);
   ADD ("ctrl-enter-queues-once", test_ctrl_enter_queues_once);
   ADD ("draft-survives", test_draft_survives);
+  ADD ("private-reply", test_private_reply);
+  ADD ("no-private-reply-on-bluesky", test_no_private_reply_on_bluesky);
   ADD ("markup-is-literal", test_markup_is_literal);
   ADD ("agent-initials", test_agent_initials_shown);
   ADD ("store-error-keeps-text", test_store_error_keeps_text);

@@ -35,6 +35,7 @@ struct _DeskComposer
   GtkTextView       *text_view;
   GtkLabel          *error_label;
   GtkLabel          *kind_label;
+  GtkToggleButton   *private_button;
   GtkLabel          *counter_label;
   GtkWidget         *send_button;
 
@@ -61,6 +62,7 @@ struct _DeskComposer
   guint              quiet : 1;         /* changing the buffer ourselves */
   guint              sending : 1;
   guint              placeholders_pending : 1;
+  guint              private_reply : 1; /* answer a public conversation privately */
 };
 
 G_DEFINE_FINAL_TYPE (DeskComposer, desk_composer, GTK_TYPE_WIDGET)
@@ -142,7 +144,8 @@ io_thread (gpointer data,
   switch (job->kind)
     {
     case JOB_LOAD_DRAFT:
-      job->draft = desk_store_get_draft (job->store, job->conversation_id, NULL, &job->error);
+      job->draft = desk_store_get_draft (job->store, job->conversation_id, &job->is_dm,
+                                         &job->error);
       job->ok = job->error == NULL;
       break;
 
@@ -152,8 +155,8 @@ io_thread (gpointer data,
       break;
 
     case JOB_QUEUE:
-      job->result_id = desk_store_queue_reply (job->store, job->conversation_id, job->text,
-                                               job->initials, &job->error);
+      job->result_id = desk_store_queue_reply_full (job->store, job->conversation_id, job->text,
+                                                    job->initials, job->is_dm, &job->error);
       job->ok = job->result_id != 0;
       break;
 
@@ -513,21 +516,75 @@ on_accounts_changed (DeskComposer *self)
   load_limits (self);
 }
 
+/* Whether a public conversation may be answered privately. Only Mastodon can, with a direct
+ * reply in the same thread that the customer's mention makes visible to them alone. Bluesky has
+ * no private post: it would take a chat conversation (chat.bsky.convo), another thread that
+ * the customer may not accept, so a public Bluesky post is answered publicly. Telegram and X
+ * conversations are answered where they are. */
+static gboolean
+can_reply_privately (DeskComposer *self)
+{
+  return self->conversation != NULL &&
+         desk_conversation_get_loaded (self->conversation) &&
+         desk_conversation_get_kind (self->conversation) == DESK_CONVERSATION_PUBLIC &&
+         g_strcmp0 (desk_conversation_get_network (self->conversation), "mastodon") == 0;
+}
+
+static void on_private_toggled (DeskComposer    *self,
+                                GtkToggleButton *button);
+static gboolean save_draft_timeout (gpointer data);
+
 static void
 update_kind (DeskComposer *self)
 {
+  g_autofree char *private_label = NULL;
   const char *label = "";
+  gboolean can_private = can_reply_privately (self);
 
   if (self->conversation != NULL && desk_conversation_get_loaded (self->conversation))
     {
-      /* Replies go where the conversation is: a public reply or a direct message */
+      /* Replies go where the conversation is: a public reply or a direct message, unless the
+       * agent chose to answer a public Mastodon conversation privately */
       if (desk_conversation_get_kind (self->conversation) == DESK_CONVERSATION_DM)
         label = _("Direct message");
+      else if (can_private && self->private_reply)
+        {
+          const char *handle = desk_conversation_get_contact_handle (self->conversation);
+
+          while (handle != NULL && handle[0] == '@')
+            handle++;
+          if (handle != NULL && handle[0] != '\0')
+            /* Translators: %s is the customer's handle, as user@example.social */
+            label = private_label = g_strdup_printf (_("Only @%s sees this reply"), handle);
+          else
+            label = _("Only the customer sees this reply");
+        }
       else
         label = _("Public reply");
     }
 
   gtk_label_set_text (self->kind_label, label);
+
+  g_signal_handlers_block_by_func (self->private_button, on_private_toggled, self);
+  gtk_toggle_button_set_active (self->private_button, can_private && self->private_reply);
+  g_signal_handlers_unblock_by_func (self->private_button, on_private_toggled, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->private_button),
+                          can_private && self->editing_outbox_id == 0);
+}
+
+static void
+on_private_toggled (DeskComposer    *self,
+                    GtkToggleButton *button)
+{
+  self->private_reply = gtk_toggle_button_get_active (button);
+  update_kind (self);
+
+  /* The choice is kept with the draft */
+  self->typed = TRUE;
+  if (self->editing_outbox_id != 0)
+    return;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (DRAFT_SAVE_DELAY_MS, save_draft_timeout, self);
 }
 
 /* Canned responses: what their placeholders are filled with */
@@ -592,11 +649,13 @@ set_picker_store (DeskComposer *self,
 
 /* Drafts */
 
+/* Whether the reply goes privately: in a DM, or a public conversation answered privately */
 static gboolean
 is_dm (DeskComposer *self)
 {
   return self->conversation != NULL &&
-         desk_conversation_get_kind (self->conversation) == DESK_CONVERSATION_DM;
+         (desk_conversation_get_kind (self->conversation) == DESK_CONVERSATION_DM ||
+          (self->private_reply && can_reply_privately (self)));
 }
 
 static void
@@ -674,6 +733,7 @@ leave_edit_mode (DeskComposer *self)
 {
   self->editing_outbox_id = 0;
   gtk_widget_set_visible (self->edit_banner, FALSE);
+  update_kind (self);
 }
 
 static gboolean
@@ -697,7 +757,12 @@ job_done (gpointer data)
       if (job->error != NULL)
         show_error (self, job->error->message);
       else if (!self->typed && self->editing_outbox_id == 0)
-        set_text_quietly (self, job->draft);
+        {
+          set_text_quietly (self, job->draft);
+          /* A DM's draft is always is_dm; only a public conversation's says it was private */
+          self->private_reply = job->draft != NULL && job->is_dm;
+          update_kind (self);
+        }
       self->draft_loaded = TRUE;
       break;
 
@@ -1024,6 +1089,8 @@ desk_composer_class_init (DeskComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskComposer, text_view);
   gtk_widget_class_bind_template_child (widget_class, DeskComposer, error_label);
   gtk_widget_class_bind_template_child (widget_class, DeskComposer, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskComposer, private_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_private_toggled);
   gtk_widget_class_bind_template_child (widget_class, DeskComposer, counter_label);
   gtk_widget_class_bind_template_child (widget_class, DeskComposer, send_button);
 
@@ -1161,6 +1228,7 @@ desk_composer_set_conversation (DeskComposer     *self,
   leave_edit_mode (self);
   show_error (self, NULL);
   set_text_quietly (self, NULL);
+  self->private_reply = FALSE;   /* each conversation starts as it is held */
 
   g_set_object (&self->conversation, conversation);
   update_limits_account (self);
@@ -1256,6 +1324,7 @@ desk_composer_edit_failed (DeskComposer *self,
   show_error (self, NULL);
   set_text_quietly (self, text);
   self->typed = FALSE;
+  update_kind (self);   /* a retry keeps the way the reply was queued: no toggle */
   update_state (self);
 
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
