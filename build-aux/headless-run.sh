@@ -111,7 +111,7 @@ export FRONTDESK_HEADLESS_INNER=1
 unset DBUS_SESSION_BUS_ADDRESS
 
 set +e
-dbus-run-session -- "$here/headless-run.sh" "$@"
+dbus-run-session --dbus-daemon="$here/dbus-daemon-quiet.sh" -- "$here/headless-run.sh" "$@"
 status=$?
 set -e
 exit "$status"
