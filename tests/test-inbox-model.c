@@ -94,7 +94,14 @@ test_paging (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1000);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == DESK_TYPE_CONVERSATION);
 
-  /* Knowing the count and the order reads no row. */
+  /* Knowing the count and the order reads no row, and neither does finding one. */
+  {
+    guint position = G_MAXUINT;
+
+    g_assert_true (desk_inbox_model_find (model, desk_test_conversation_id (store, "t700"), &position));
+    g_assert_false (desk_inbox_model_find (model, G_MAXINT64, NULL));
+    g_assert_cmpuint (position, <, 1000);
+  }
   g_assert_cmpuint (desk_store_get_rows_loaded (store), ==, rows_before);
   g_assert_cmpuint (desk_inbox_model_get_pages_loaded (model), ==, 0);
 

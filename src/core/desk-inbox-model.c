@@ -988,3 +988,29 @@ desk_inbox_model_set_sort (DeskInboxModel *self,
   queue_refresh (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
 }
+
+/**
+ * desk_inbox_model_find:
+ * @position: (out) (optional): where the conversation is
+ *
+ * Looks a conversation up among the model's ids, without loading any row.
+ *
+ * Returns: whether the model holds @conversation_id
+ */
+gboolean
+desk_inbox_model_find (DeskInboxModel *self,
+                       gint64          conversation_id,
+                       guint          *position)
+{
+  g_return_val_if_fail (DESK_IS_INBOX_MODEL (self), FALSE);
+
+  for (guint i = 0; i < self->ids->len; i++)
+    if (g_array_index (self->ids, gint64, i) == conversation_id)
+      {
+        if (position != NULL)
+          *position = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}

@@ -41,5 +41,8 @@ void            desk_inbox_model_set_sort         (DeskInboxModel *self,
                                                    DeskInboxSort   sort);
 
 guint           desk_inbox_model_get_pages_loaded (DeskInboxModel *self);
+gboolean        desk_inbox_model_find             (DeskInboxModel *self,
+                                                   gint64          conversation_id,
+                                                   guint          *position);
 
 G_END_DECLS

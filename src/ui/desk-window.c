@@ -844,24 +844,18 @@ on_list_activate (DeskWindow  *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.reply", NULL);
 }
 
-/* Selects @id in the list if it is among the first rows, else shows it on its own. */
+/* Selects @id in the list if the view holds it, else shows it on its own. */
 static void
 select_conversation (DeskWindow *self,
                      gint64      id)
 {
-  GListModel *model = G_LIST_MODEL (self->model);
-  guint n = MIN (g_list_model_get_n_items (model), 500);
+  guint position;
 
-  for (guint i = 0; i < n; i++)
+  if (desk_inbox_model_find (self->model, id, &position))
     {
-      g_autoptr(DeskConversation) c = g_list_model_get_item (model, i);
-
-      if (desk_conversation_get_id (c) == id)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
-          return;
-        }
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+      return;
     }
 
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
