@@ -1054,8 +1054,10 @@ navigate_action (GtkWidget  *widget,
 static void
 on_folded_changed (DeskWindow *self)
 {
-  /* Folded, the leaflet shows the inbox first: the view and the conversation are one step away. */
-  if (adw_leaflet_get_folded (self->leaflet))
+  /* Folded, the leaflet shows the inbox rather than the views (the conversation being read
+   * stays): the views and the conversation are one step away. */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == self->sidebar_pane)
     adw_leaflet_set_visible_child (self->leaflet, self->inbox_pane);
 }
 
