@@ -143,9 +143,12 @@ format_time (gint64 usec)
 
   if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
+    /* Translators: a time today, see https://docs.gtk.org/glib/method.DateTime.format.html */
+    return g_date_time_format (local, _("%H:%M"));
 
-  return g_date_time_format (local, "%x %H:%M");
+  /* Translators: a message's date and time in a conversation, see
+   * https://docs.gtk.org/glib/method.DateTime.format.html */
+  return g_date_time_format (local, _("%e %b %Y, %H:%M"));
 }
 
 static const char *
