@@ -949,6 +949,50 @@ test_notifier_due_soon (void)
   g_ptr_array_unref (observed.withdrawn);
 }
 
+/* A day kept with a lunch break keeps it when its hours are edited, and says so in its row. */
+static void
+test_day_with_break (void)
+{
+  g_autoptr(DeskStore) store = desk_test_store_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("org.frontdesk.Frontdesk");
+  g_autoptr(DeskSlaPolicy) policy = NULL;
+  DeskPreferencesWindow *window;
+  const DeskSlaRange *ranges;
+  guint n_ranges = 0;
+
+  reset_settings ();
+  g_settings_set_string (settings, "sla-policy",
+                         "{\"hours\": {\"monday\": [\"09:00-12:00\", \"13:00-17:00\"],"
+                         " \"tuesday\": [\"09:00-17:00\"]}}");
+  window = open_window (store);
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (in_row (GTK_WIDGET (window), "Monday", GTK_TYPE_ENTRY, 0))), ==, "09:00");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (in_row (GTK_WIDGET (window), "Monday", GTK_TYPE_ENTRY, 1))), ==, "17:00");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (window), "Monday"), ==, "Closed 12:00–13:00");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (window), "Tuesday"), ==, "");
+
+  /* Closing later keeps the break */
+  gtk_editable_set_text (GTK_EDITABLE (in_row (GTK_WIDGET (window), "Monday", GTK_TYPE_ENTRY, 1)), "18:00");
+  policy = stored_policy ();
+  ranges = desk_sla_policy_get_hours (policy, G_DATE_MONDAY, &n_ranges);
+  g_assert_cmpuint (n_ranges, ==, 2);
+  g_assert_cmpuint (ranges[0].open, ==, 9 * 60);
+  g_assert_cmpuint (ranges[0].close, ==, 12 * 60);
+  g_assert_cmpuint (ranges[1].open, ==, 13 * 60);
+  g_assert_cmpuint (ranges[1].close, ==, 18 * 60);
+  g_clear_pointer (&policy, desk_sla_policy_free);
+
+  /* Closing before the break ends the day there: one range, and the row says no break */
+  gtk_editable_set_text (GTK_EDITABLE (in_row (GTK_WIDGET (window), "Monday", GTK_TYPE_ENTRY, 1)), "11:30");
+  policy = stored_policy ();
+  ranges = desk_sla_policy_get_hours (policy, G_DATE_MONDAY, &n_ranges);
+  g_assert_cmpuint (n_ranges, ==, 1);
+  g_assert_cmpuint (ranges[0].close, ==, 11 * 60 + 30);
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (window), "Monday"), ==, "");
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -968,6 +1012,7 @@ main (int   argc,
   g_test_add_func ("/ui/preferences/agent", test_agent);
   g_test_add_func ("/ui/preferences/response-times", test_response_times);
   g_test_add_func ("/ui/preferences/damaged-policy", test_damaged_policy);
+  g_test_add_func ("/ui/preferences/day-with-break", test_day_with_break);
   g_test_add_func ("/ui/preferences/notification-switches", test_notification_switches);
   g_test_add_func ("/ui/preferences/accounts", test_accounts);
   g_test_add_func ("/ui/notifier/new-messages", test_notifier_new_messages);

@@ -311,6 +311,68 @@ format_time (guint minutes)
   return g_strdup_printf ("%02u:%02u", minutes / 60, minutes % 60);
 }
 
+/* The row edits the day's first opening and last closing. A day kept with breaks (a lunch hour,
+ * set in the settings) keeps those that still fall inside the new hours: editing the times
+ * never drops them silently. */
+static void
+set_day_hours (DeskSlaPolicy *policy,
+               GDateWeekday   weekday,
+               gboolean       open,
+               guint          from,
+               guint          to)
+{
+  guint n_ranges = 0;
+  const DeskSlaRange *ranges = desk_sla_policy_get_hours (policy, weekday, &n_ranges);
+  g_autofree DeskSlaRange *kept = g_memdup2 (ranges, n_ranges * sizeof *ranges);
+  guint start = from;
+
+  desk_sla_policy_set_closed (policy, weekday);
+  if (!open)
+    return;
+
+  for (guint i = 0; i + 1 < n_ranges; i++)
+    {
+      guint break_from = kept[i].close;
+      guint break_to = kept[i + 1].open;
+
+      if (break_from <= start || break_to >= to)
+        continue;
+
+      desk_sla_policy_add_hours (policy, weekday, start, break_from);
+      start = break_to;
+    }
+
+  desk_sla_policy_add_hours (policy, weekday, start, to);
+}
+
+/* A day's breaks, said in its row: "Closed 12:00–13:00" */
+static void
+update_day_breaks (DayRow              *day,
+                   const DeskSlaPolicy *policy,
+                   GDateWeekday         weekday)
+{
+  guint n_ranges = 0;
+  const DeskSlaRange *ranges = desk_sla_policy_get_hours (policy, weekday, &n_ranges);
+  g_autoptr(GString) breaks = g_string_new (NULL);
+
+  for (guint i = 0; i + 1 < n_ranges; i++)
+    {
+      g_autofree char *from = g_strdup_printf ("%02u:%02u", ranges[i].close / 60, ranges[i].close % 60);
+      g_autofree char *to = g_strdup_printf ("%02u:%02u", ranges[i + 1].open / 60, ranges[i + 1].open % 60);
+
+      if (breaks->len > 0)
+        g_string_append (breaks, ", ");
+      /* Translators: a break in a day's business hours, e.g. "Closed 12:00–13:00" */
+      g_string_append_printf (breaks, _("Closed %s–%s"), from, to);
+    }
+
+  {
+    g_autofree char *escaped = g_markup_escape_text (breaks->str, -1);  /* a subtitle is markup */
+
+    adw_action_row_set_subtitle (day->row, escaped);
+  }
+}
+
 static void
 on_day_changed (DeskPreferencesWindow *self,
                 GParamSpec            *pspec,
@@ -337,9 +399,8 @@ on_day_changed (DeskPreferencesWindow *self,
   if (self->filling || (open && (!from_ok || !to_ok)))
     return;
 
-  desk_sla_policy_set_closed (self->policy, weekday);
-  if (open)
-    desk_sla_policy_add_hours (self->policy, weekday, from, to);
+  set_day_hours (self->policy, weekday, open, from, to);
+  update_day_breaks (day, self->policy, weekday);
   save_policy (self);
 }
 
@@ -775,6 +836,7 @@ fill_response_times (DeskPreferencesWindow *self)
       gtk_editable_set_text (GTK_EDITABLE (day->from), from);
       gtk_editable_set_text (GTK_EDITABLE (day->to), to);
       on_day_changed (self, NULL, GTK_WIDGET (day->open));
+      update_day_breaks (day, self->policy, G_DATE_MONDAY + i);
     }
 
   gtk_spin_button_set_value (self->in_hours_spin,
