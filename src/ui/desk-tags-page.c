@@ -376,6 +376,10 @@ set_tags (DeskTagsPage *self,
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   GtkWidget *focus_row = focus != NULL ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
   gint64 focus_id = focus_row != NULL ? row_tag_id (focus_row) : 0;
+  /* A rename being typed there survives the rebuild */
+  g_autofree char *focus_text = focus_row != NULL
+                                  ? g_strdup (gtk_editable_get_text (GTK_EDITABLE (focus_row)))
+                                  : NULL;
   gboolean same_tags = self->rows->len == tags->len;
 
   /* The same tags in the same order (a colour or a count changed): refresh the rows in place.
@@ -406,7 +410,10 @@ set_tags (DeskTagsPage *self,
 
       /* A rebuild keeps the keyboard where it was. */
       if (focus_id != 0 && info->id == focus_id)
-        gtk_widget_grab_focus (row);
+        {
+          gtk_editable_set_text (GTK_EDITABLE (row), focus_text);
+          gtk_widget_grab_focus (row);
+        }
     }
 
   adw_preferences_group_set_description (self->tags_group,
